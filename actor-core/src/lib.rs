@@ -1,0 +1,1 @@
+//! Actors on OS threads (under construction).

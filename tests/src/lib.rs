@@ -1,0 +1,1 @@
+//! Cross-crate behaviour tests live in `tests/`.
