@@ -1,0 +1,358 @@
+//! `Addr`: the cloneable address that sends to an actor, and `ActorId`.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
+use std::time::{Duration, Instant};
+
+use crate::ask::ReplyTo;
+use crate::chan::{bounded, cb, select};
+use crate::error::{AskError, SendError, SendTimeoutError, TrySendError};
+use crate::mailbox::{Admit, Envelope, Shared};
+
+/// A process-unique number naming one actor. Never reused within a process.
+///
+/// ```
+/// let a = actor_core::spawn_fn(|inbox: actor_core::Inbox<()>| { while inbox.recv().is_ok() {} Ok(()) });
+/// let b = actor_core::spawn_fn(|inbox: actor_core::Inbox<()>| { while inbox.recv().is_ok() {} Ok(()) });
+/// assert_ne!(a.id(), b.id());
+/// assert_eq!(a.addr().id(), a.id());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ActorId(u64);
+
+impl ActorId {
+    pub(crate) fn next() -> ActorId {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        ActorId(NEXT.fetch_add(1, Relaxed))
+    }
+
+    /// The number itself.
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for ActorId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// The address of an actor: sends it messages of type `M`.
+///
+/// `Addr` is `Clone + Send + Sync`; clone it freely and hand it to any thread. Messages from one
+/// `Addr` (or one thread) arrive in the order they were sent. The actor lives while any `Addr`
+/// exists: when the last one is dropped, the actor handles what is queued and ends with
+/// [`ExitReason::Closed`](crate::ExitReason::Closed), so no thread is leaked.
+///
+/// Every failing send hands the message back inside its error.
+///
+/// # Examples
+///
+/// ```
+/// use actor_core::{Actor, Context};
+///
+/// struct Sum(u64);
+/// impl Actor for Sum {
+///     type Msg = u64;
+///     fn handle(&mut self, n: u64, _ctx: &mut Context<Self>) {
+///         self.0 += n;
+///     }
+/// }
+///
+/// let handle = actor_core::spawn(Sum(0));
+/// let addr = handle.addr();
+/// for n in 1..=4 {
+///     addr.send(n).unwrap();
+/// }
+/// drop(addr); // the last address: the actor drains its mailbox and ends
+/// assert_eq!(handle.join().into_state().0, 10);
+/// ```
+pub struct Addr<M> {
+    shared: Arc<Shared<M>>,
+}
+
+impl<M> Addr<M> {
+    /// A new counted address of the actor behind `shared`.
+    pub(crate) fn new(shared: Arc<Shared<M>>) -> Addr<M> {
+        shared.addrs.fetch_add(1, SeqCst);
+        Addr { shared }
+    }
+
+    /// Sends a message, blocking while a bounded mailbox is full.
+    ///
+    /// # Errors
+    ///
+    /// [`SendError`] with the message if the actor no longer accepts messages (closed, stopped or
+    /// ended).
+    #[inline]
+    pub fn send(&self, msg: M) -> Result<(), SendError<M>> {
+        match self.shared.admit() {
+            Admit::Open => match self.shared.tx.send(Envelope::Msg(msg)) {
+                Ok(()) => Ok(()),
+                Err(returned) => Err(SendError(unwrap_msg(returned.0))),
+            },
+            Admit::Sealed => Err(SendError(msg)),
+        }
+    }
+
+    /// Sends a message if there is room now, without blocking.
+    ///
+    /// # Errors
+    ///
+    /// [`TrySendError::Full`] if a bounded mailbox is full, [`TrySendError::Closed`] if the actor
+    /// no longer accepts messages; both hand the message back.
+    ///
+    /// ```
+    /// use actor_core::{Builder, Inbox, Mailbox, TrySendError};
+    ///
+    /// let (gate_tx, gate_rx) = std::sync::mpsc::channel::<()>();
+    /// let handle = Builder::new()
+    ///     .mailbox(Mailbox::Bounded(1))
+    ///     .spawn_fn(move |inbox: Inbox<u32>| {
+    ///         gate_rx.recv().ok(); // hold the actor until the test opens the gate
+    ///         while inbox.recv().is_ok() {}
+    ///         Ok(())
+    ///     })
+    ///     .unwrap();
+    /// let addr = handle.addr();
+    /// addr.try_send(1).unwrap();
+    /// assert!(matches!(addr.try_send(2), Err(TrySendError::Full(2))));
+    /// gate_tx.send(()).unwrap();
+    /// ```
+    pub fn try_send(&self, msg: M) -> Result<(), TrySendError<M>> {
+        match self.shared.admit() {
+            Admit::Open => match self.shared.tx.try_send(Envelope::Msg(msg)) {
+                Ok(()) => Ok(()),
+                Err(cb::TrySendError::Full(returned)) => {
+                    self.shared.void();
+                    Err(TrySendError::Full(unwrap_msg(returned)))
+                }
+                Err(cb::TrySendError::Disconnected(returned)) => {
+                    Err(TrySendError::Closed(unwrap_msg(returned)))
+                }
+            },
+            Admit::Sealed => Err(TrySendError::Closed(msg)),
+        }
+    }
+
+    /// Sends a message, waiting at most `timeout` for room in a bounded mailbox.
+    ///
+    /// # Errors
+    ///
+    /// [`SendTimeoutError::Timeout`] if the mailbox stayed full, [`SendTimeoutError::Closed`] if
+    /// the actor no longer accepts messages; both hand the message back.
+    pub fn send_timeout(&self, msg: M, timeout: Duration) -> Result<(), SendTimeoutError<M>> {
+        match Instant::now().checked_add(timeout) {
+            Some(deadline) => self.send_deadline(msg, deadline),
+            None => self.send(msg).map_err(|e| SendTimeoutError::Closed(e.0)),
+        }
+    }
+
+    /// Sends a message, waiting until `deadline` at most for room in a bounded mailbox.
+    ///
+    /// # Errors
+    ///
+    /// As [`send_timeout`](Addr::send_timeout).
+    pub fn send_deadline(&self, msg: M, deadline: Instant) -> Result<(), SendTimeoutError<M>> {
+        match self.shared.admit() {
+            Admit::Open => match self.shared.tx.send_deadline(Envelope::Msg(msg), deadline) {
+                Ok(()) => Ok(()),
+                Err(cb::SendTimeoutError::Timeout(returned)) => {
+                    self.shared.void();
+                    Err(SendTimeoutError::Timeout(unwrap_msg(returned)))
+                }
+                Err(cb::SendTimeoutError::Disconnected(returned)) => {
+                    Err(SendTimeoutError::Closed(unwrap_msg(returned)))
+                }
+            },
+            Admit::Sealed => Err(SendTimeoutError::Closed(msg)),
+        }
+    }
+
+    /// Sends a request and waits for its reply.
+    ///
+    /// `make` builds the request around a [`ReplyTo`] port; the actor answers with
+    /// [`ReplyTo::reply`]. The call always ends: with the reply, or with
+    /// [`AskError::Stopped`] as soon as the actor ends or drops the port without replying. To
+    /// bound the wait as well, use [`ask_timeout`](Addr::ask_timeout).
+    ///
+    /// # Errors
+    ///
+    /// [`AskError::Closed`] with the request if the actor no longer accepts messages;
+    /// [`AskError::Stopped`] if it ended or dropped the request without replying.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actor_core::{Actor, Context, ReplyTo};
+    ///
+    /// enum Msg {
+    ///     Add(u64),
+    ///     Total(ReplyTo<u64>),
+    /// }
+    ///
+    /// struct Counter(u64);
+    /// impl Actor for Counter {
+    ///     type Msg = Msg;
+    ///     fn handle(&mut self, msg: Msg, _ctx: &mut Context<Self>) {
+    ///         match msg {
+    ///             Msg::Add(n) => self.0 += n,
+    ///             Msg::Total(reply) => {
+    ///                 let _ = reply.reply(self.0);
+    ///             }
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// let handle = actor_core::spawn(Counter(0));
+    /// let addr = handle.addr();
+    /// addr.send(Msg::Add(2)).unwrap();
+    /// addr.send(Msg::Add(3)).unwrap();
+    /// assert_eq!(addr.ask(Msg::Total).unwrap(), 5);
+    /// ```
+    pub fn ask<R>(&self, make: impl FnOnce(ReplyTo<R>) -> M) -> Result<R, AskError<M>> {
+        let (port, reply) = bounded(1);
+        self.send(make(ReplyTo::new(port)))
+            .map_err(|e| AskError::Closed(e.0))?;
+        select! {
+            recv(reply) -> got => match got {
+                Ok(value) => Ok(value),
+                Err(_) => Err(AskError::Stopped),
+            },
+            recv(self.shared.ended) -> _ => reply.try_recv().map_err(|_| AskError::Stopped),
+        }
+    }
+
+    /// Sends a request and waits at most `timeout` in all (queueing and reply) for its reply.
+    ///
+    /// # Errors
+    ///
+    /// As [`ask`](Addr::ask), plus [`AskError::Full`] with the request if a bounded mailbox
+    /// stayed full until the deadline, and [`AskError::Timeout`] if the request was queued but no
+    /// reply came in time.
+    ///
+    /// ```
+    /// use actor_core::{AskError, Inbox, ReplyTo};
+    /// use std::time::Duration;
+    ///
+    /// // An actor that takes requests but never answers them.
+    /// let handle = actor_core::spawn_fn(|inbox: Inbox<ReplyTo<u8>>| {
+    ///     let mut kept = Vec::new();
+    ///     while let Ok(port) = inbox.recv() {
+    ///         kept.push(port);
+    ///     }
+    ///     Ok(())
+    /// });
+    /// let addr = handle.addr();
+    /// let err = addr.ask_timeout(|port| port, Duration::from_millis(10)).unwrap_err();
+    /// assert!(matches!(err, AskError::Timeout));
+    /// ```
+    pub fn ask_timeout<R>(
+        &self,
+        make: impl FnOnce(ReplyTo<R>) -> M,
+        timeout: Duration,
+    ) -> Result<R, AskError<M>> {
+        let Some(deadline) = Instant::now().checked_add(timeout) else {
+            return self.ask(make);
+        };
+        let (port, reply) = bounded(1);
+        self.send_deadline(make(ReplyTo::new(port)), deadline)
+            .map_err(|e| match e {
+                SendTimeoutError::Timeout(msg) => AskError::Full(msg),
+                SendTimeoutError::Closed(msg) => AskError::Closed(msg),
+            })?;
+        let left = deadline.saturating_duration_since(Instant::now());
+        select! {
+            recv(reply) -> got => match got {
+                Ok(value) => Ok(value),
+                Err(_) => Err(AskError::Stopped),
+            },
+            recv(self.shared.ended) -> _ => reply.try_recv().map_err(|_| AskError::Stopped),
+            default(left) => reply.try_recv().map_err(|_| AskError::Timeout),
+        }
+    }
+
+    /// Queues the exit sentinel behind every message already sent: the actor handles them all,
+    /// runs its `stopped` hook and ends with [`ExitReason::Closed`](crate::ExitReason::Closed).
+    /// Sends after `close` fail and hand the message back.
+    ///
+    /// Returns `true` if this call closed the mailbox, `false` if it was already closed or the
+    /// actor has ended. Blocks while a bounded mailbox is full, like [`send`](Addr::send).
+    pub fn close(&self) -> bool {
+        self.shared.close()
+    }
+
+    /// Asks the actor to end after the message it is handling, out of band: queued messages are
+    /// not handled but handed back to whoever joins ([`Outcome::undelivered`]). The actor ends
+    /// with [`ExitReason::Stopped`](crate::ExitReason::Stopped). Never blocks.
+    ///
+    /// [`Outcome::undelivered`]: crate::Outcome::undelivered
+    pub fn stop(&self) {
+        self.shared.request_stop();
+    }
+
+    /// Whether the actor still accepts messages: `false` once it was closed or stopped or has
+    /// ended. A `true` can be outdated by the time the caller acts on it; sends report the truth.
+    pub fn is_alive(&self) -> bool {
+        !self.shared.is_sealed() && !self.shared.finished.is_set()
+    }
+
+    /// The actor's id.
+    pub fn id(&self) -> crate::ActorId {
+        self.shared.id
+    }
+
+    /// The actor's name: the one given to [`Builder::name`](crate::Builder::name), or
+    /// `actor-<id>`.
+    pub fn name(&self) -> &str {
+        &self.shared.name
+    }
+
+    /// The mailbox capacity: `None` if unbounded.
+    pub fn capacity(&self) -> Option<usize> {
+        self.shared.capacity
+    }
+
+    /// Whether two addresses lead to the same actor.
+    pub fn same_actor(&self, other: &Addr<M>) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
+/// The user message inside an envelope the channel handed back. Only `Msg` envelopes go through
+/// the send paths that can fail.
+fn unwrap_msg<M>(envelope: Envelope<M>) -> M {
+    match envelope {
+        Envelope::Msg(msg) => msg,
+        Envelope::Close(_) | Envelope::Wake => {
+            unreachable!("only message envelopes are sent through Addr's send paths")
+        }
+    }
+}
+
+impl<M> Clone for Addr<M> {
+    fn clone(&self) -> Addr<M> {
+        Addr::new(Arc::clone(&self.shared))
+    }
+}
+
+impl<M> Drop for Addr<M> {
+    fn drop(&mut self) {
+        if self.shared.addrs.fetch_sub(1, SeqCst) == 1 {
+            // The last address: a reader blocked on an empty mailbox must notice.
+            self.shared.wake();
+        }
+    }
+}
+
+impl<M> fmt::Debug for Addr<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Addr")
+            .field("id", &self.shared.id)
+            .field("name", &self.shared.name)
+            .finish_non_exhaustive()
+    }
+}

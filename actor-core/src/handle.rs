@@ -1,0 +1,271 @@
+//! `ActorHandle`, the owner's view of a running actor, and `Outcome`, what joining returns.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::SeqCst;
+use std::time::{Duration, Instant};
+
+use crate::mailbox::Shared;
+use crate::{Actor, ActorId, Addr, ExitReason};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// What an [`ActorHandle`] knows about the actor behind it: its message type and what
+/// [`Outcome::into_state`] gives back. Implemented by every [`Actor`] (the state is the actor) and
+/// by [`FnActor`] (pull-style actors, no state). Sealed: it cannot be implemented elsewhere.
+pub trait Spawned: sealed::Sealed + Send + 'static {
+    /// The messages the actor receives.
+    type Msg: Send + 'static;
+    /// What the actor hands back when it ends.
+    type State: Send + 'static;
+}
+
+impl<A: Actor> sealed::Sealed for A {}
+impl<A: Actor> Spawned for A {
+    type Msg = A::Msg;
+    type State = A;
+}
+
+/// The type that names a pull-style actor started by [`spawn_fn`](crate::spawn_fn) in
+/// `ActorHandle<FnActor<M>>`. It has no values; its [`Outcome`] state is `()`.
+pub struct FnActor<M>(PhantomData<fn(M)>);
+
+impl<M> sealed::Sealed for FnActor<M> {}
+impl<M: Send + 'static> Spawned for FnActor<M> {
+    type Msg = M;
+    type State = ();
+}
+
+impl<M> fmt::Debug for FnActor<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FnActor")
+    }
+}
+
+/// How an actor ended: the [`ExitReason`], its final state, and the messages it accepted but
+/// never handled (after a stop or a panic). Returned by [`ActorHandle::join`].
+///
+/// ```
+/// use actor_core::{Actor, Context, ExitReason};
+///
+/// struct Fragile;
+/// impl Actor for Fragile {
+///     type Msg = u8;
+///     fn handle(&mut self, msg: u8, _ctx: &mut Context<Self>) {
+///         assert!(msg != 0, "zero is not allowed");
+///     }
+/// }
+///
+/// let handle = actor_core::spawn(Fragile);
+/// let addr = handle.addr();
+/// addr.send(0).unwrap();
+/// let outcome = handle.join();
+/// assert!(outcome.is_panic());
+/// assert_eq!(outcome.reason().panic_message(), Some("zero is not allowed"));
+/// ```
+pub struct Outcome<A: Spawned> {
+    reason: ExitReason,
+    state: A::State,
+    undelivered: Vec<A::Msg>,
+}
+
+impl<A: Spawned> Outcome<A> {
+    pub(crate) fn new(reason: ExitReason, state: A::State, undelivered: Vec<A::Msg>) -> Self {
+        Outcome {
+            reason,
+            state,
+            undelivered,
+        }
+    }
+
+    /// Why the actor ended.
+    pub fn reason(&self) -> &ExitReason {
+        &self.reason
+    }
+
+    /// Whether the actor ended by a panic.
+    pub fn is_panic(&self) -> bool {
+        self.reason.is_panic()
+    }
+
+    /// The actor's final state (for a panicked actor: as the panic left it).
+    pub fn state(&self) -> &A::State {
+        &self.state
+    }
+
+    /// Takes the actor's final state.
+    pub fn into_state(self) -> A::State {
+        self.state
+    }
+
+    /// Messages accepted into the mailbox but never handled, in mailbox order. Empty after
+    /// [`ExitReason::Closed`]; after a stop, a panic or a pull-style return, the rest of the
+    /// mailbox.
+    pub fn undelivered(&self) -> &[A::Msg] {
+        &self.undelivered
+    }
+
+    /// The reason, the state and the undelivered messages.
+    pub fn into_parts(self) -> (ExitReason, A::State, Vec<A::Msg>) {
+        (self.reason, self.state, self.undelivered)
+    }
+}
+
+impl<A: Spawned> fmt::Debug for Outcome<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Outcome")
+            .field("reason", &self.reason)
+            .field("undelivered", &self.undelivered.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The owner's handle on a running actor: its address, its start signal and its end.
+///
+/// The handle holds an [`Addr`] of its own, so it keeps the actor alive like any address.
+/// [`join`](ActorHandle::join) gives that address up first, then waits: an actor nobody else
+/// can reach drains its mailbox and ends, so `join` cannot wait on it forever.
+///
+/// **Dropping the handle detaches the actor**: it runs on while other addresses exist and ends as
+/// usual, but nobody learns its exit reason and its undelivered messages are dropped with it.
+#[must_use = "dropping an ActorHandle detaches the actor; call join() to learn how it ended"]
+pub struct ActorHandle<A: Spawned> {
+    shared: Arc<Shared<A::Msg>>,
+    own_addr: Option<Addr<A::Msg>>,
+    thread: std::thread::JoinHandle<Outcome<A>>,
+}
+
+impl<A: Spawned> ActorHandle<A> {
+    /// `own_addr` must exist before the thread starts: an actor with no address ends at once.
+    pub(crate) fn new(
+        shared: Arc<Shared<A::Msg>>,
+        own_addr: Addr<A::Msg>,
+        thread: std::thread::JoinHandle<Outcome<A>>,
+    ) -> Self {
+        ActorHandle {
+            own_addr: Some(own_addr),
+            shared,
+            thread,
+        }
+    }
+
+    /// A new address of the actor.
+    pub fn addr(&self) -> Addr<A::Msg> {
+        match &self.own_addr {
+            Some(addr) => addr.clone(),
+            None => Addr::new(Arc::clone(&self.shared)),
+        }
+    }
+
+    /// The actor's id.
+    pub fn id(&self) -> ActorId {
+        self.shared.id
+    }
+
+    /// The actor's name.
+    pub fn name(&self) -> &str {
+        &self.shared.name
+    }
+
+    /// Blocks until the actor's `started` hook has run. Returns `true` if it completed, `false`
+    /// if it panicked (the actor then ends with [`ExitReason::Panicked`]).
+    ///
+    /// ```
+    /// use actor_core::{Actor, Context};
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// struct Starter(Arc<AtomicBool>);
+    /// impl Actor for Starter {
+    ///     type Msg = ();
+    ///     fn started(&mut self, _ctx: &mut Context<Self>) {
+    ///         self.0.store(true, Ordering::SeqCst);
+    ///     }
+    ///     fn handle(&mut self, _msg: (), _ctx: &mut Context<Self>) {}
+    /// }
+    ///
+    /// let flag = Arc::new(AtomicBool::new(false));
+    /// let handle = actor_core::spawn(Starter(Arc::clone(&flag)));
+    /// assert!(handle.wait_started());
+    /// assert!(flag.load(Ordering::SeqCst));
+    /// ```
+    pub fn wait_started(&self) -> bool {
+        self.shared.started.wait();
+        self.shared.start_ok.load(SeqCst)
+    }
+
+    /// Like [`wait_started`](ActorHandle::wait_started), waiting at most `timeout`; `None` if
+    /// the hook has not finished by then.
+    pub fn wait_started_timeout(&self, timeout: Duration) -> Option<bool> {
+        self.shared
+            .started
+            .wait_timeout(timeout)
+            .then(|| self.shared.start_ok.load(SeqCst))
+    }
+
+    /// Whether the actor's thread has finished.
+    pub fn is_finished(&self) -> bool {
+        self.thread.is_finished()
+    }
+
+    /// Gives up the handle's own address, waits until the actor has ended and its thread has
+    /// finished, and returns how it ended.
+    ///
+    /// The actor ends when it is closed or stopped, when it panics, or when no address of it is
+    /// left (the handle's own is dropped here); join does not close it otherwise.
+    ///
+    /// # Panics
+    ///
+    /// Never for anything the actor does: its panics are caught and reported in the
+    /// [`Outcome`]. A panic in the runtime itself (a bug) is resumed on the joining thread.
+    pub fn join(mut self) -> Outcome<A> {
+        self.own_addr = None;
+        match self.thread.join() {
+            Ok(outcome) => outcome,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+
+    /// Like [`join`](ActorHandle::join), waiting at most `timeout`.
+    ///
+    /// # Errors
+    ///
+    /// Hands the handle back if the actor is still running at the deadline; its own address is
+    /// already given up then, as `join` does.
+    ///
+    /// ```
+    /// use actor_core::Inbox;
+    /// use std::time::Duration;
+    ///
+    /// let handle = actor_core::spawn_fn(|inbox: Inbox<()>| {
+    ///     while inbox.recv().is_ok() {}
+    ///     Ok(())
+    /// });
+    /// let addr = handle.addr(); // keeps the actor alive
+    /// let handle = handle.join_timeout(Duration::from_millis(5)).unwrap_err();
+    /// drop(addr);
+    /// assert!(handle.join_timeout(Duration::from_secs(10)).is_ok());
+    /// ```
+    #[allow(clippy::result_large_err)]
+    pub fn join_timeout(mut self, timeout: Duration) -> Result<Outcome<A>, ActorHandle<A>> {
+        self.own_addr = None;
+        let finished = match Instant::now().checked_add(timeout) {
+            Some(deadline) => self.shared.finished.wait_deadline(deadline),
+            None => true,
+        };
+        if finished { Ok(self.join()) } else { Err(self) }
+    }
+}
+
+impl<A: Spawned> fmt::Debug for ActorHandle<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ActorHandle")
+            .field("id", &self.shared.id)
+            .field("name", &self.shared.name)
+            .field("finished", &self.thread.is_finished())
+            .finish()
+    }
+}
