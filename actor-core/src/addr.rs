@@ -287,7 +287,8 @@ impl<M> Addr<M> {
 
     /// Asks the actor to end after the message it is handling, out of band: queued messages are
     /// not handled but handed back to whoever joins ([`Outcome::undelivered`]). The actor ends
-    /// with [`ExitReason::Stopped`](crate::ExitReason::Stopped). Never blocks.
+    /// with [`ExitReason::Stopped`](crate::ExitReason::Stopped). Sends after `stop` fail and hand
+    /// the message back. Never blocks.
     ///
     /// [`Outcome::undelivered`]: crate::Outcome::undelivered
     pub fn stop(&self) {

@@ -23,8 +23,10 @@ pub enum ExitReason {
     /// actor after the message it was handling. Messages still queued were not handled; they are
     /// in [`Outcome::undelivered`](crate::Outcome::undelivered).
     Stopped,
-    /// A pull-style actor's function (see [`spawn_fn`](crate::spawn_fn)) returned `Ok(())` on its
-    /// own. Messages it never received are in [`Outcome::undelivered`](crate::Outcome::undelivered).
+    /// A pull-style actor's function (see [`spawn_fn`](crate::spawn_fn)) returned `Ok(())` before
+    /// its [`Inbox`](crate::Inbox) reported the end. (One that returns after seeing the end ends
+    /// with that end's reason.) Messages it never received are in
+    /// [`Outcome::undelivered`](crate::Outcome::undelivered).
     Returned,
     /// A handler or hook panicked; the panic message is kept. Queued messages are in
     /// [`Outcome::undelivered`](crate::Outcome::undelivered).

@@ -16,8 +16,8 @@
 //! `stop` and for "last address dropped" are not counted; they only make a blocked reader look
 //! at the flags again.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::SeqCst};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use crate::chan::{Receiver, RecvTimeoutError, Sender, TryRecvError, bounded, unbounded};
@@ -73,6 +73,10 @@ pub(crate) struct Shared<M> {
     /// Live `Addr` values; when it falls to zero the actor drains and ends.
     pub(crate) addrs: AtomicUsize,
     stop: AtomicBool,
+    /// The admitted count when `stop()` sealed the gate. Written under its lock together with
+    /// the seal, so a reader that finds the gate sealed knows where the count is: here, or in the
+    /// exit sentinel.
+    stop_admitted: Mutex<Option<u64>>,
     pub(crate) capacity: Option<usize>,
     pub(crate) id: ActorId,
     pub(crate) name: Box<str>,
@@ -109,6 +113,7 @@ impl<M> Shared<M> {
             voids: AtomicU64::new(0),
             addrs: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
+            stop_admitted: Mutex::new(None),
             capacity: match mailbox {
                 Mailbox::Unbounded => None,
                 Mailbox::Bounded(n) => Some(n.max(1)),
@@ -172,8 +177,17 @@ impl<M> Shared<M> {
         }
     }
 
-    /// Asks the actor to end after its current message.
+    /// Asks the actor to end after its current message. Seals the gate at once: later sends fail.
     pub(crate) fn request_stop(&self) {
+        {
+            let mut slot = self
+                .stop_admitted
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some(admitted) = self.seal() {
+                *slot = Some(admitted);
+            }
+        }
         self.stop.store(true, SeqCst);
         let _ = self.tx.try_send(Envelope::Wake);
     }
@@ -277,7 +291,10 @@ impl<M> Reader<M> {
     /// Seals the mailbox if it is still open. Messages admitted before are still delivered.
     pub(crate) fn seal(&mut self) {
         if self.sealed.is_none() {
-            self.sealed = Some(self.shared.seal());
+            let slot = self.shared.stop_admitted.lock();
+            let slot = slot.unwrap_or_else(PoisonError::into_inner);
+            // Sealed before by `close()`: the count travels in its sentinel (`None` here).
+            self.sealed = Some(self.shared.seal().or(*slot));
         }
     }
 
@@ -305,6 +322,11 @@ impl<M> Reader<M> {
         self.sealed = Some(admitted);
         self.ended.get_or_insert(Ending::Closed);
         left
+    }
+
+    /// The end this reader has reported, if any.
+    pub(crate) fn ending(&self) -> Option<Ending> {
+        self.ended
     }
 
     fn end(&mut self, ending: Ending) -> Next<M> {

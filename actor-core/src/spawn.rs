@@ -116,8 +116,10 @@ pub fn spawn<A: Actor>(actor: A) -> ActorHandle<A> {
 /// calls [`Inbox::recv`] for each message. `recv` returns `Err(Exit)` on the exit sentinel, so
 /// `?` ends the loop just as the recipe's `raise ActorExit` does.
 ///
-/// The actor ends with the reason carried by that [`Exit`] (or [`ExitReason::Returned`] if
-/// `body` returns `Ok(())` itself); messages it never received are in
+/// The actor ends with the reason carried by that [`Exit`], also when `body` catches it and
+/// returns `Ok(())` (as `while let Ok(msg) = inbox.recv() { .. } Ok(())` does); if `body`
+/// returns before its inbox ended, the reason is [`ExitReason::Returned`]. Messages it never
+/// received are in
 /// [`Outcome::undelivered`](crate::Outcome::undelivered).
 ///
 /// # Panics
@@ -193,7 +195,12 @@ where
     let reader = Rc::new(RefCell::new(reader));
     let inbox = Inbox::new(Rc::clone(&reader));
     let reason = match catch(move || body(inbox)) {
-        Ok(Ok(())) => ExitReason::Returned,
+        // A body that saw the end (`while let Ok(msg) = inbox.recv()`) and then returned ends
+        // for the mailbox's reason; one that returned before that ended by itself.
+        Ok(Ok(())) => match reader.borrow().ending() {
+            Some(ending) => ending.reason(),
+            None => ExitReason::Returned,
+        },
         Ok(Err(exit)) => exit.reason,
         Err(panic) => ExitReason::Panicked(panic),
     };

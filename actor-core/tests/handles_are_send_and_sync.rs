@@ -1,0 +1,25 @@
+//! Thread affinity is asserted: `Addr` is `Send + Sync` (also for a `!Sync` message type),
+//! `ActorHandle` is `Send`, errors can cross threads.
+
+use std::cell::Cell;
+
+use actor_core::{
+    ActorHandle, Addr, AskError, Event, ExitReason, FnActor, Outcome, ReplyTo, SendError,
+};
+
+fn send_sync<T: Send + Sync>() {}
+fn send<T: Send>() {}
+
+#[test]
+fn handles_are_send_and_sync() {
+    // Cell<u8> is Send but not Sync: the address must still be shareable.
+    send_sync::<Addr<Cell<u8>>>();
+    send_sync::<Addr<String>>();
+    send::<ActorHandle<FnActor<Cell<u8>>>>();
+    send::<Outcome<FnActor<String>>>();
+    send::<ReplyTo<Cell<u8>>>();
+    send_sync::<SendError<String>>();
+    send_sync::<AskError<String>>();
+    send_sync::<ExitReason>();
+    send_sync::<Event>();
+}

@@ -1,0 +1,82 @@
+//! Contract 6: `join` returns only after the actor's thread has ended and its `stopped` hook has
+//! run, with the exit reason and the final state; `join_timeout` gives the handle back while the
+//! actor runs; dropping the handle detaches.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use actor_core::{Actor, Context, ExitReason, Inbox};
+
+struct Hooked {
+    stopped_ran: bool,
+    handled: u32,
+}
+
+impl Actor for Hooked {
+    type Msg = ();
+    fn handle(&mut self, _msg: (), _ctx: &mut Context<Self>) {
+        self.handled += 1;
+    }
+    fn stopped(&mut self, _reason: &ExitReason) {
+        self.stopped_ran = true;
+    }
+}
+
+#[test]
+fn join_returns_after_the_thread_ended() {
+    let handle = actor_core::spawn(Hooked {
+        stopped_ran: false,
+        handled: 0,
+    });
+    let addr = handle.addr();
+    addr.send(()).unwrap();
+    addr.send(()).unwrap();
+    addr.close();
+    let outcome = handle.join();
+    assert_eq!(outcome.reason(), &ExitReason::Closed);
+    let state = outcome.into_state();
+    assert!(
+        state.stopped_ran,
+        "the stopped hook ran before join returned"
+    );
+    assert_eq!(state.handled, 2);
+    assert!(!addr.is_alive());
+}
+
+#[test]
+fn join_timeout_hands_the_handle_back_while_running() {
+    let (gate_tx, gate_rx) = mpsc::channel::<()>();
+    let handle = actor_core::spawn_fn(move |_inbox: Inbox<()>| {
+        gate_rx.recv().ok();
+        Ok(())
+    });
+    let handle = handle
+        .join_timeout(Duration::from_millis(20))
+        .expect_err("the actor waits at its gate, so it cannot have ended");
+    assert!(!handle.is_finished());
+    gate_tx.send(()).unwrap();
+    let outcome = handle
+        .join_timeout(Duration::from_secs(30))
+        .expect("the gate is open, the actor returns");
+    assert_eq!(outcome.reason(), &ExitReason::Returned);
+}
+
+#[test]
+fn is_finished_turns_true_after_the_end() {
+    let handle = actor_core::spawn_fn(|inbox: Inbox<()>| {
+        inbox.recv()?;
+        Ok(())
+    });
+    assert!(!handle.is_finished());
+    handle.addr().send(()).unwrap();
+    let (done_tx, done_rx) = mpsc::channel();
+    let handle = std::thread::spawn(move || {
+        let outcome = handle.join();
+        done_tx.send(outcome.reason().clone()).unwrap();
+    });
+    assert_eq!(
+        done_rx.recv_timeout(Duration::from_secs(30)).unwrap(),
+        ExitReason::Returned
+    );
+    handle.join().unwrap();
+}
