@@ -1,4 +1,180 @@
 //! Actors on OS threads, with no async runtime.
+//!
+//! An actor is a value that handles messages one at a time on a thread of its own. Other threads
+//! reach it through an [`Addr`], a cheap, cloneable, `Send + Sync` address. The owner keeps an
+//! [`ActorHandle`] to wait for the start, to join, and to learn how the actor ended.
+//!
+//! The guarantees, each tested by a test named after it:
+//!
+//! - messages from one sender are handled in the order sent;
+//! - [`Addr::close`] is the exit sentinel: it queues behind everything already sent, all of it is
+//!   handled, later sends fail and hand the message back;
+//! - [`Addr::stop`] is out of band: the current message is finished, the rest is handed back;
+//! - dropping the last [`Addr`] drains the mailbox and ends the actor, so no thread is leaked;
+//! - a panic in a handler ends only that actor, and `join` reports it;
+//! - [`Addr::ask`] always ends: with the reply, at its deadline, or at once when the actor can no
+//!   longer answer;
+//! - no message is lost silently: each is handled, handed back to the joiner, or refused with the
+//!   message in the error.
+//!
+//! # Hello, actor
+//!
+//! A handler-style actor implements [`Actor`]; [`spawn`] starts it.
+//!
+//! ```
+//! use actor_core::{Actor, Context, ExitReason};
+//!
+//! struct Greeter {
+//!     greeted: Vec<String>,
+//! }
+//!
+//! impl Actor for Greeter {
+//!     type Msg = String;
+//!
+//!     fn handle(&mut self, name: String, _ctx: &mut Context<Self>) {
+//!         self.greeted.push(format!("Hello, {name}!"));
+//!     }
+//! }
+//!
+//! let handle = actor_core::spawn(Greeter { greeted: Vec::new() });
+//! let addr = handle.addr();
+//! addr.send("Ada".to_string()).unwrap();
+//! addr.send("Grace".to_string()).unwrap();
+//! addr.close(); // the exit sentinel, behind both messages
+//!
+//! let outcome = handle.join();
+//! assert_eq!(outcome.reason(), &ExitReason::Closed);
+//! assert_eq!(outcome.into_state().greeted, ["Hello, Ada!", "Hello, Grace!"]);
+//! ```
+//!
+//! # The pull style
+//!
+//! [`spawn_fn`] runs a closure that takes messages from its [`Inbox`], like a thread reading a
+//! queue. `recv` returns `Err(Exit)` on the exit sentinel, so `?` ends the loop.
+//!
+//! ```
+//! use actor_core::Inbox;
+//! use std::sync::mpsc;
+//!
+//! let (total_tx, total_rx) = mpsc::channel();
+//! let handle = actor_core::spawn_fn(move |inbox: Inbox<u64>| {
+//!     let mut total = 0;
+//!     while let Ok(n) = inbox.recv() {
+//!         total += n;
+//!     }
+//!     total_tx.send(total).unwrap();
+//!     Ok(())
+//! });
+//! let addr = handle.addr();
+//! for n in 1..=10 {
+//!     addr.send(n).unwrap();
+//! }
+//! drop(addr); // no address left: the actor drains its mailbox and ends
+//! drop(handle.join());
+//! assert_eq!(total_rx.recv().unwrap(), 55);
+//! ```
+//!
+//! # Lifecycle: started, stopped, join
+//!
+//! `started` runs before the first message and [`ActorHandle::wait_started`] waits for it;
+//! `stopped` runs after the last one with the [`ExitReason`].
+//!
+//! ```
+//! use actor_core::{Actor, Context, ExitReason};
+//!
+//! #[derive(Default)]
+//! struct Lifecycle {
+//!     log: Vec<String>,
+//! }
+//!
+//! impl Actor for Lifecycle {
+//!     type Msg = u32;
+//!     fn started(&mut self, ctx: &mut Context<Self>) {
+//!         self.log.push(format!("started {}", ctx.name()));
+//!     }
+//!     fn handle(&mut self, n: u32, _ctx: &mut Context<Self>) {
+//!         self.log.push(format!("got {n}"));
+//!     }
+//!     fn stopped(&mut self, reason: &ExitReason) {
+//!         self.log.push(format!("stopped: {reason}"));
+//!     }
+//! }
+//!
+//! let handle = actor_core::Builder::new()
+//!     .name("lifecycle")
+//!     .spawn(Lifecycle::default())
+//!     .unwrap();
+//! assert!(handle.wait_started());
+//! handle.addr().send(1).unwrap();
+//! let log = handle.join().into_state().log; // join gives up the last address
+//! assert_eq!(log, ["started lifecycle", "got 1", "stopped: closed"]);
+//! ```
+//!
+//! # Stopping: nothing is dropped silently
+//!
+//! [`Addr::stop`] ends the actor after its current message. What was still queued comes back in
+//! [`Outcome::undelivered`].
+//!
+//! ```
+//! use actor_core::{ExitReason, Inbox};
+//! use std::sync::mpsc;
+//!
+//! let (gate_tx, gate_rx) = mpsc::channel::<()>();
+//! let handle = actor_core::spawn_fn(move |inbox: Inbox<u32>| {
+//!     gate_rx.recv().ok(); // hold the actor until every message is queued
+//!     loop {
+//!         inbox.recv()?;
+//!     }
+//! });
+//! let addr = handle.addr();
+//! for n in 1..=3 {
+//!     addr.send(n).unwrap();
+//! }
+//! addr.stop();
+//! gate_tx.send(()).unwrap();
+//! let outcome = handle.join();
+//! assert_eq!(outcome.reason(), &ExitReason::Stopped);
+//! assert_eq!(outcome.undelivered(), [1, 2, 3]);
+//! ```
+//!
+//! # Errors hand the message back
+//!
+//! ```
+//! use actor_core::{Builder, Inbox, Mailbox, TrySendError};
+//!
+//! let handle = Builder::new()
+//!     .mailbox(Mailbox::Bounded(1))
+//!     .spawn_fn(|inbox: Inbox<String>| loop {
+//!         inbox.recv()?;
+//!     })
+//!     .unwrap();
+//! let addr = handle.addr();
+//! addr.close();
+//! match addr.try_send("late".to_string()) {
+//!     Err(TrySendError::Closed(msg)) => assert_eq!(msg, "late"),
+//!     other => panic!("unexpected {other:?}"),
+//! }
+//! ```
+//!
+//! # Request and reply
+//!
+//! A request carries a [`ReplyTo`] port; [`Addr::ask`] builds it, sends it and waits.
+//!
+//! ```
+//! use actor_core::{AskError, Inbox, ReplyTo};
+//! use std::time::Duration;
+//!
+//! let handle = actor_core::spawn_fn(|inbox: Inbox<(u32, ReplyTo<u32>)>| loop {
+//!     let (n, reply) = inbox.recv()?;
+//!     if n > 0 {
+//!         let _ = reply.reply(n * n);
+//!     } // for 0 the port is dropped unanswered
+//! });
+//! let addr = handle.addr();
+//! assert_eq!(addr.ask(|reply| (7, reply)).unwrap(), 49);
+//! assert!(matches!(addr.ask(|reply| (0, reply)), Err(AskError::Stopped)));
+//! assert_eq!(addr.ask_timeout(|reply| (3, reply), Duration::from_secs(5)).unwrap(), 9);
+//! ```
 #![forbid(unsafe_code)]
 
 mod actor;
