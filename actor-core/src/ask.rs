@@ -8,6 +8,20 @@ use crate::chan::Sender;
 ///
 /// The handler answers with [`reply`](ReplyTo::reply). Dropping the port unanswered makes the
 /// asker's `ask` fail at once with [`AskError::Stopped`](crate::AskError::Stopped).
+///
+/// ```
+/// use actor_core::{Inbox, ReplyTo};
+///
+/// // A request type is any message that carries a port.
+/// struct Length(String, ReplyTo<usize>);
+///
+/// let handle = actor_core::spawn_fn(|inbox: Inbox<Length>| loop {
+///     let Length(text, reply) = inbox.recv()?;
+///     let _ = reply.reply(text.len());
+/// });
+/// let addr = handle.addr();
+/// assert_eq!(addr.ask(|port| Length("four".into(), port)).unwrap(), 4);
+/// ```
 pub struct ReplyTo<R> {
     port: Sender<R>,
 }

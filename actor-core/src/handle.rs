@@ -16,6 +16,21 @@ mod sealed {
 /// What an [`ActorHandle`] knows about the actor behind it: its message type and what
 /// [`Outcome::into_state`] gives back. Implemented by every [`Actor`] (the state is the actor) and
 /// by [`FnActor`] (pull-style actors, no state). Sealed: it cannot be implemented elsewhere.
+///
+/// ```
+/// use actor_core::{ActorHandle, FnActor, Inbox, Spawned};
+///
+/// // Code that works with any actor's handle names it through `Spawned`.
+/// fn close_and_count_undelivered<A: Spawned>(handle: ActorHandle<A>) -> usize {
+///     handle.addr().close();
+///     handle.join().undelivered().len()
+/// }
+///
+/// let handle: ActorHandle<FnActor<u8>> = actor_core::spawn_fn(|inbox: Inbox<u8>| loop {
+///     inbox.recv()?;
+/// });
+/// assert_eq!(close_and_count_undelivered(handle), 0);
+/// ```
 pub trait Spawned: sealed::Sealed + Send + 'static {
     /// The messages the actor receives.
     type Msg: Send + 'static;
