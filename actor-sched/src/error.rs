@@ -90,10 +90,20 @@ impl<M> SchedError<M> {
     /// The same error with the message replaced by `f(msg)`.
     pub fn map<T>(self, f: impl FnOnce(M) -> T) -> SchedError<T> {
         match self {
-            SchedError::UnknownActor { name, msg } => SchedError::UnknownActor { name, msg: f(msg) },
-            SchedError::WrongType { name, expected, found, msg } => {
-                SchedError::WrongType { name, expected, found, msg: f(msg) }
+            SchedError::UnknownActor { name, msg } => {
+                SchedError::UnknownActor { name, msg: f(msg) }
             }
+            SchedError::WrongType {
+                name,
+                expected,
+                found,
+                msg,
+            } => SchedError::WrongType {
+                name,
+                expected,
+                found,
+                msg: f(msg),
+            },
             SchedError::Finished { msg } => SchedError::Finished { msg: f(msg) },
         }
     }
@@ -102,10 +112,16 @@ impl<M> SchedError<M> {
 impl<M> fmt::Debug for SchedError<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SchedError::UnknownActor { name, .. } => {
-                f.debug_struct("UnknownActor").field("name", name).finish_non_exhaustive()
-            }
-            SchedError::WrongType { name, expected, found, .. } => f
+            SchedError::UnknownActor { name, .. } => f
+                .debug_struct("UnknownActor")
+                .field("name", name)
+                .finish_non_exhaustive(),
+            SchedError::WrongType {
+                name,
+                expected,
+                found,
+                ..
+            } => f
                 .debug_struct("WrongType")
                 .field("name", name)
                 .field("expected", expected)
@@ -120,7 +136,12 @@ impl<M> fmt::Display for SchedError<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SchedError::UnknownActor { name, .. } => write!(f, "no actor is named `{name}`"),
-            SchedError::WrongType { name, expected, found, .. } => {
+            SchedError::WrongType {
+                name,
+                expected,
+                found,
+                ..
+            } => {
                 write!(f, "actor `{name}` receives `{expected}`, not `{found}`")
             }
             SchedError::Finished { .. } => f.write_str("the actor has finished"),
@@ -151,7 +172,10 @@ pub struct NameTaken<A> {
 
 impl<A> NameTaken<A> {
     pub(crate) fn new(name: &str, actor: A) -> NameTaken<A> {
-        NameTaken { name: name.into(), actor }
+        NameTaken {
+            name: name.into(),
+            actor,
+        }
     }
 
     /// The name that is already taken.
@@ -167,7 +191,9 @@ impl<A> NameTaken<A> {
 
 impl<A> fmt::Debug for NameTaken<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("NameTaken").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("NameTaken")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 

@@ -104,26 +104,3 @@ impl<M> Mailbox<M> {
         self.waiting.get()
     }
 }
-
-/// What the scheduler needs of an async actor's mailbox without knowing its message type.
-pub(crate) trait InboxControl {
-    fn grant(&self);
-    fn set_waiting(&self, waiting: bool);
-    fn is_waiting(&self) -> bool;
-    fn finish(&self) -> usize;
-}
-
-impl<M> InboxControl for Mailbox<M> {
-    fn grant(&self) {
-        Mailbox::grant(self);
-    }
-    fn set_waiting(&self, waiting: bool) {
-        Mailbox::set_waiting(self, waiting);
-    }
-    fn is_waiting(&self) -> bool {
-        Mailbox::is_waiting(self)
-    }
-    fn finish(&self) -> usize {
-        Mailbox::finish(self)
-    }
-}

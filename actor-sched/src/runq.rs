@@ -58,11 +58,6 @@ impl RunQueue {
         debug_assert!(batch.is_empty());
         std::mem::swap(&mut *self.entries.borrow_mut(), batch);
     }
-
-    /// Whether nothing is queued.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.entries.borrow().is_empty()
-    }
 }
 
 /// The front of the queue: the batch the scheduler is working through, owned by the scheduler.
@@ -85,11 +80,6 @@ impl Batch {
         self.next += 1;
         Some(Entry::decode(raw))
     }
-
-    /// Whether this batch and `queue` are both empty.
-    pub(crate) fn is_empty(&self, queue: &RunQueue) -> bool {
-        self.next == self.entries.len() && queue.is_empty()
-    }
 }
 
 #[cfg(test)]
@@ -98,7 +88,12 @@ mod tests {
 
     #[test]
     fn entries_round_trip() {
-        for entry in [Entry::Message(0), Entry::Poll(0), Entry::Message(7), Entry::Poll(1 << 40)] {
+        for entry in [
+            Entry::Message(0),
+            Entry::Poll(0),
+            Entry::Message(7),
+            Entry::Poll(1 << 40),
+        ] {
             assert_eq!(Entry::decode(entry.encode()), entry);
         }
     }
@@ -113,7 +108,6 @@ mod tests {
         queue.push(Entry::Poll(3));
         assert_eq!(batch.pop(&queue), Some(Entry::Message(2)));
         assert_eq!(batch.pop(&queue), Some(Entry::Poll(3)));
-        assert!(batch.is_empty(&queue));
         assert_eq!(batch.pop(&queue), None);
     }
 }

@@ -1,0 +1,548 @@
+//! `Scheduler`: the single-thread executor of tasks and dispatcher of actor messages.
+//!
+//! Ownership, and why no borrow can fail at run time: the scheduler alone owns the slots (handlers
+//! and futures) and runs them through `&mut self`. Everything user code can hold (an [`Addr`], a
+//! [`Handle`], a [`Ctx`], an [`Inbox`]) reaches only the shared [`Core`] and the mailboxes, whose
+//! `RefCell`s are borrowed for one push or pop and released before any user code runs. So a handler
+//! may send anywhere, itself included, while it is being dispatched.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::future::Future;
+use std::rc::Rc;
+
+use crate::addr::Addr;
+use crate::ctx::Ctx;
+use crate::error::{NameTaken, SchedError};
+use crate::handle::Handle;
+use crate::handler::{Flow, Handler};
+use crate::inbox::Inbox;
+use crate::mailbox::Mailbox;
+use crate::poll::poll_once;
+use crate::registry::Core;
+use crate::report::{Report, Step};
+use crate::runq::{Batch, Entry, RunQueue};
+use crate::slot::{AsyncActor, HandlerActor, Polled, Slot};
+
+/// A deterministic cooperative scheduler of tasks and actors on the current thread.
+///
+/// Everything it does goes through one FIFO run queue: a task's turn, an async actor's start, and
+/// every message sent. [`run`](Scheduler::run) works through the queue until it is empty;
+/// [`step`](Scheduler::step) and [`run_for`](Scheduler::run_for) do it one entry at a time. The
+/// same program therefore does the same things in the same order on every run.
+///
+/// The scheduler is `!Send` (it and its handles share `Rc`s): it lives and runs on one thread.
+/// Dropping it drops every task and actor still alive; from then on sends through a leftover
+/// [`Addr`] fail with [`SchedError::Finished`] and through a [`Handle`] with
+/// [`SchedError::UnknownActor`], handing the message back, and messages that were still queued
+/// can be taken back with [`Addr::take_undelivered`].
+///
+/// # Examples
+///
+/// ```
+/// use actor_sched::{Flow, Scheduler, yield_now};
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// let mut sched = Scheduler::new();
+/// let log = Rc::new(RefCell::new(Vec::new()));
+///
+/// let l = log.clone();
+/// sched.spawn_actor("echo", move |s: &'static str, _| { l.borrow_mut().push(s); Flow::Continue }).unwrap();
+/// let (l, h) = (log.clone(), sched.handle());
+/// sched.spawn(async move {
+///     l.borrow_mut().push("task starts");
+///     h.send("echo", "from the task").unwrap();
+///     yield_now().await;
+///     l.borrow_mut().push("task ends");
+/// });
+///
+/// let report = sched.run();
+/// assert_eq!(*log.borrow(), ["task starts", "from the task", "task ends"]);
+/// assert_eq!((report.delivered(), report.tasks_finished()), (1, 1));
+/// ```
+///
+/// The scheduler cannot leave its thread:
+///
+/// ```compile_fail
+/// fn assert_send<T: Send>() {}
+/// assert_send::<actor_sched::Scheduler>();
+/// ```
+pub struct Scheduler {
+    core: Rc<Core>,
+    runq: Rc<RunQueue>,
+    batch: Batch,
+    slots: Vec<Slot>,
+    totals: Report,
+}
+
+impl Scheduler {
+    /// An empty scheduler.
+    pub fn new() -> Scheduler {
+        let core = Rc::new(Core::new());
+        let runq = core.runq.clone();
+        Scheduler {
+            core,
+            runq,
+            batch: Batch::default(),
+            slots: Vec::new(),
+            totals: Report::default(),
+        }
+    }
+
+    /// Queues a generator-style task: an `async` block or `async fn` call that suspends with
+    /// [`yield_now`](crate::yield_now)`().await`. It runs one step per turn, in FIFO round-robin
+    /// with the other tasks, from the next [`run`](Scheduler::run) on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actor_sched::{Scheduler, yield_now};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// async fn countdown(mut n: u32, out: Rc<RefCell<Vec<String>>>) {
+    ///     while n > 0 {
+    ///         out.borrow_mut().push(format!("T-minus {n}"));
+    ///         yield_now().await;
+    ///         n -= 1;
+    ///     }
+    ///     out.borrow_mut().push("Blastoff!".into());
+    /// }
+    ///
+    /// let out = Rc::new(RefCell::new(Vec::new()));
+    /// let mut sched = Scheduler::new();
+    /// sched.spawn(countdown(2, out.clone()));
+    /// sched.spawn(countdown(1, out.clone()));
+    /// sched.run();
+    /// assert_eq!(*out.borrow(), ["T-minus 2", "T-minus 1", "T-minus 1", "Blastoff!", "Blastoff!"]);
+    /// ```
+    pub fn spawn<F>(&mut self, task: F)
+    where
+        F: Future<Output = ()> + 'static,
+    {
+        let id = self.slots.len();
+        self.slots.push(Slot::Task(Box::pin(task)));
+        self.runq.push(Entry::Poll(id));
+    }
+
+    /// Registers a handler-style actor under `name`: a closure called once per message of type
+    /// `M`, the fast path. Returns its typed address.
+    ///
+    /// # Errors
+    ///
+    /// [`NameTaken`], holding `handler`, if an actor already has this name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actor_sched::{Flow, Scheduler};
+    ///
+    /// let mut sched = Scheduler::new();
+    /// let mut seen = 0;
+    /// let addr = sched.spawn_actor("count", move |_: (), _| { seen += 1; Flow::Continue }).unwrap();
+    /// addr.send(()).unwrap();
+    /// sched.send("count", ()).unwrap();
+    /// assert_eq!(sched.run().delivered(), 2);
+    /// ```
+    pub fn spawn_actor<M, F>(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        handler: F,
+    ) -> Result<Addr<M>, NameTaken<F>>
+    where
+        M: 'static,
+        F: FnMut(M, &mut Ctx<'_, M>) -> Flow + 'static,
+    {
+        self.spawn_handler(name, handler)
+    }
+
+    /// Registers an actor under `name` whose handler is any [`Handler`] (for example a struct).
+    ///
+    /// # Errors
+    ///
+    /// [`NameTaken`], holding `handler`, if an actor already has this name.
+    ///
+    /// # Examples
+    ///
+    /// See [`Handler`].
+    pub fn spawn_handler<M, H>(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        handler: H,
+    ) -> Result<Addr<M>, NameTaken<H>>
+    where
+        M: 'static,
+        H: Handler<M> + 'static,
+    {
+        let (slots, runq) = (&mut self.slots, &self.runq);
+        let created = self.core.insert_if_vacant(name.into(), handler, |handler| {
+            add_handler(slots, runq, handler).mailbox().clone()
+        });
+        created.map(Addr::from_mailbox)
+    }
+
+    /// Spawns a handler-style actor without a name, reachable only through the returned address.
+    /// The cheapest actor to spawn.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actor_sched::{Flow, Scheduler};
+    ///
+    /// let mut sched = Scheduler::new();
+    /// let addrs: Vec<_> = (0..1000).map(|_| sched.spawn_unnamed(|_: u8, _| Flow::Stop)).collect();
+    /// for addr in &addrs {
+    ///     addr.send(0).unwrap();
+    /// }
+    /// assert_eq!(sched.run().actors_finished(), 1000);
+    /// ```
+    pub fn spawn_unnamed<M, F>(&mut self, handler: F) -> Addr<M>
+    where
+        M: 'static,
+        F: FnMut(M, &mut Ctx<'_, M>) -> Flow + 'static,
+    {
+        add_handler(&mut self.slots, &self.runq, handler)
+    }
+
+    /// Registers an async actor under `name`: `actor` is called at once with the actor's
+    /// [`Inbox`] and returns the future to run, typically a loop over
+    /// `inbox.recv().await` (the recipe's `msg = yield`). Like the recipe's `new_actor`, the actor
+    /// is started by a queued turn, so it runs up to its first `recv` before the messages sent
+    /// after this call are dispatched. It finishes when its future returns.
+    ///
+    /// # Errors
+    ///
+    /// [`NameTaken`], holding `actor` (not yet called), if an actor already has this name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actor_sched::{Inbox, Scheduler};
+    /// use std::{cell::Cell, rc::Rc};
+    ///
+    /// let mut sched = Scheduler::new();
+    /// let total = Rc::new(Cell::new(0));
+    /// let t = total.clone();
+    /// sched.spawn_async_actor("adder", move |mut inbox: Inbox<i64>| async move {
+    ///     loop {
+    ///         t.set(t.get() + inbox.recv().await);
+    ///     }
+    /// }).unwrap();
+    /// for n in [5_i64, -2, 10] {
+    ///     sched.send("adder", n).unwrap();
+    /// }
+    /// let report = sched.run();
+    /// assert_eq!(total.get(), 13);
+    /// assert_eq!(report.actors_finished(), 0); // parked in `recv`, not finished
+    /// ```
+    pub fn spawn_async_actor<M, F, Fut>(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        actor: F,
+    ) -> Result<Addr<M>, NameTaken<F>>
+    where
+        M: 'static,
+        F: FnOnce(Inbox<M>) -> Fut,
+        Fut: Future<Output = ()> + 'static,
+    {
+        let name = name.into();
+        if self.core.is_taken(&name) {
+            return Err(NameTaken::new(&name, actor));
+        }
+        let addr = self.spawn_async_unnamed(actor);
+        self.core.register(name, addr.mailbox());
+        Ok(addr)
+    }
+
+    /// Spawns an async actor without a name, reachable only through the returned address (and the
+    /// address its [`Inbox::addr`] gives). Otherwise as
+    /// [`spawn_async_actor`](Scheduler::spawn_async_actor).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actor_sched::{Inbox, Scheduler};
+    ///
+    /// let mut sched = Scheduler::new();
+    /// let first = sched.spawn_async_unnamed(|mut inbox: Inbox<char>| async move {
+    ///     let c = inbox.recv().await;
+    ///     assert_eq!(c, 'a');
+    /// });
+    /// first.send('a').unwrap();
+    /// first.send('b').unwrap();
+    /// let report = sched.run();
+    /// assert_eq!(report.actors_finished(), 1);
+    /// assert_eq!(first.take_undelivered(), ['b']);
+    /// ```
+    pub fn spawn_async_unnamed<M, F, Fut>(&mut self, actor: F) -> Addr<M>
+    where
+        M: 'static,
+        F: FnOnce(Inbox<M>) -> Fut,
+        Fut: Future<Output = ()> + 'static,
+    {
+        let id = self.slots.len();
+        let mailbox = Rc::new(Mailbox::new(id, self.runq.clone()));
+        // User code: it may send (even to this actor, whose entries then wait for its slot), but
+        // it cannot reach the scheduler, so `id` stays this actor's slot.
+        let future = actor(Inbox::new(mailbox.clone()));
+        self.slots.push(Slot::AsyncActor(Box::new(AsyncActor::new(
+            mailbox.clone(),
+            future,
+        ))));
+        self.runq.push(Entry::Poll(id));
+        Addr::from_mailbox(mailbox)
+    }
+
+    /// Sends `msg` to the actor named `name`, behind every entry already queued.
+    ///
+    /// # Errors
+    ///
+    /// [`SchedError::UnknownActor`] if no actor has that name, [`SchedError::WrongType`] if it
+    /// receives another type, [`SchedError::Finished`] if it has finished. Each holds `msg`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actor_sched::{Flow, Scheduler};
+    ///
+    /// let mut sched = Scheduler::new();
+    /// sched.spawn_actor("printer", |_: String, _| Flow::Continue).unwrap();
+    /// assert!(sched.send("printer", "hi".to_string()).is_ok());
+    /// let err = sched.send("printer", 7_u32).unwrap_err();
+    /// assert!(err.is_wrong_type());
+    /// assert_eq!(err.into_inner(), 7);
+    /// ```
+    pub fn send<M: 'static>(&self, name: &str, msg: M) -> Result<(), SchedError<M>> {
+        self.core.send(name, msg)
+    }
+
+    /// The typed address of the actor named `name`.
+    ///
+    /// # Errors
+    ///
+    /// [`SchedError::UnknownActor`] or [`SchedError::WrongType`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actor_sched::{Flow, Scheduler};
+    ///
+    /// let mut sched = Scheduler::new();
+    /// let printer = sched.spawn_actor("printer", |_: String, _| Flow::Continue).unwrap();
+    /// assert_eq!(sched.addr::<String>("printer").unwrap(), printer);
+    /// assert!(sched.addr::<u32>("printer").unwrap_err().is_wrong_type());
+    /// ```
+    pub fn addr<M: 'static>(&self, name: &str) -> Result<Addr<M>, SchedError<()>> {
+        self.core.addr(name)
+    }
+
+    /// A handle for sending to this scheduler's named actors from tasks and async actors.
+    pub fn handle(&self) -> Handle {
+        Handle::new(self.core.clone())
+    }
+
+    /// Takes the messages left queued for the finished actor named `name`
+    /// (see [`Addr::take_undelivered`]).
+    ///
+    /// # Errors
+    ///
+    /// [`SchedError::UnknownActor`] or [`SchedError::WrongType`].
+    pub fn take_undelivered<M: 'static>(&self, name: &str) -> Result<Vec<M>, SchedError<()>> {
+        self.core
+            .addr::<M>(name)
+            .map(|addr| addr.take_undelivered())
+    }
+
+    /// Does the next thing queued: dispatches one message or polls one task once.
+    /// Returns [`Step::Idle`] when nothing is queued.
+    ///
+    /// # Panics
+    ///
+    /// Only if the handler or task it runs panics; see [`run`](Scheduler::run).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actor_sched::{Flow, Scheduler, Step};
+    ///
+    /// let mut sched = Scheduler::new();
+    /// let addr = sched.spawn_unnamed(|_: u8, _| Flow::Continue);
+    /// sched.spawn(async {});
+    /// addr.send(1).unwrap();
+    /// assert_eq!(sched.step(), Step::Polled); // the task, queued first
+    /// assert_eq!(sched.step(), Step::Delivered);
+    /// assert_eq!(sched.step(), Step::Idle);
+    /// ```
+    pub fn step(&mut self) -> Step {
+        while let Some(entry) = self.batch.pop(&self.runq) {
+            if let Some(step) = self.process(entry) {
+                return step;
+            }
+        }
+        Step::Idle
+    }
+
+    /// Does at most `steps` [`step`](Scheduler::step)s, stopping early when idle, and reports them.
+    ///
+    /// # Panics
+    ///
+    /// Only if a handler or task panics; see [`run`](Scheduler::run).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actor_sched::{Flow, Scheduler};
+    ///
+    /// let mut sched = Scheduler::new();
+    /// let ping = sched.spawn_unnamed(|n: u32, ctx| { ctx.me().send(n + 1).unwrap(); Flow::Continue });
+    /// ping.send(0).unwrap();
+    /// assert_eq!(sched.run_for(10).delivered(), 10); // it would never stop by itself
+    /// assert_eq!(sched.totals().delivered(), 10);
+    /// ```
+    pub fn run_for(&mut self, steps: usize) -> Report {
+        let before = self.totals;
+        for _ in 0..steps {
+            if self.step().is_idle() {
+                break;
+            }
+        }
+        self.totals.since(&before)
+    }
+
+    /// Runs until nothing is queued: every task has finished or is parked, and every message sent
+    /// has been dispatched. Reports what this call did.
+    ///
+    /// # Panics
+    ///
+    /// Only if a handler or task panics: the panic propagates to the caller. The scheduler stays
+    /// usable (every internal borrow is released); the message being handled is gone with the
+    /// panic, the rest of the queue is still there for the next `run`.
+    ///
+    /// # Examples
+    ///
+    /// See [`Scheduler`] and the crate documentation.
+    pub fn run(&mut self) -> Report {
+        let before = self.totals;
+        while let Some(entry) = self.batch.pop(&self.runq) {
+            self.process(entry);
+        }
+        self.totals.since(&before)
+    }
+
+    /// What the scheduler has done since it was created.
+    pub fn totals(&self) -> Report {
+        self.totals
+    }
+
+    /// Carries out one run-queue entry; `None` if it was stale (its slot had finished).
+    #[inline(always)]
+    fn process(&mut self, entry: Entry) -> Option<Step> {
+        match entry {
+            Entry::Message(id) => {
+                let slot = self.slots.get_mut(id)?;
+                match slot {
+                    Slot::Actor(actor) => {
+                        let flow = actor.dispatch(&self.core)?;
+                        self.totals.delivered += 1;
+                        if flow == Flow::Stop {
+                            self.totals.undelivered += actor.finish() as u64;
+                            self.totals.actors_finished += 1;
+                            *slot = Slot::Done;
+                        }
+                    }
+                    Slot::AsyncActor(actor) => {
+                        self.totals.delivered += 1;
+                        if let Some(polled) = actor.deliver() {
+                            self.totals.polls += 1;
+                            file(slot, id, polled, &self.runq, &mut self.totals);
+                        }
+                    }
+                    Slot::Task(_) | Slot::Done => return None,
+                }
+                Some(Step::Delivered)
+            }
+            Entry::Poll(id) => {
+                let slot = self.slots.get_mut(id)?;
+                let polled = match slot {
+                    Slot::Task(future) => {
+                        if poll_once(future.as_mut()).is_ready() {
+                            self.totals.tasks_finished += 1;
+                            *slot = Slot::Done;
+                        } else {
+                            self.runq.push(Entry::Poll(id));
+                        }
+                        self.totals.polls += 1;
+                        return Some(Step::Polled);
+                    }
+                    Slot::AsyncActor(actor) => actor.poll(),
+                    Slot::Actor(_) | Slot::Done => return None,
+                };
+                self.totals.polls += 1;
+                file(slot, id, polled, &self.runq, &mut self.totals);
+                Some(Step::Polled)
+            }
+        }
+    }
+}
+
+/// Adds a handler-style actor to `slots`; returns its address. Runs no user code.
+fn add_handler<M, H>(slots: &mut Vec<Slot>, runq: &Rc<RunQueue>, handler: H) -> Addr<M>
+where
+    M: 'static,
+    H: Handler<M> + 'static,
+{
+    let id = slots.len();
+    let addr = Addr::from_mailbox(Rc::new(Mailbox::new(id, runq.clone())));
+    slots.push(Slot::Actor(Box::new(HandlerActor::new(
+        addr.clone(),
+        handler,
+    ))));
+    addr
+}
+
+/// Files an async actor after a poll: parked (nothing to do until a message comes), requeued (it
+/// yielded), or finished (its leftovers counted, its future dropped).
+fn file(slot: &mut Slot, id: usize, polled: Polled, runq: &RunQueue, totals: &mut Report) {
+    match polled {
+        Polled::Parked => {}
+        Polled::Yielded => runq.push(Entry::Poll(id)),
+        Polled::Finished(left) => {
+            totals.undelivered += left as u64;
+            totals.actors_finished += 1;
+            *slot = Slot::Done;
+        }
+    }
+}
+
+impl Default for Scheduler {
+    fn default() -> Self {
+        Scheduler::new()
+    }
+}
+
+impl fmt::Debug for Scheduler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let alive = self
+            .slots
+            .iter()
+            .filter(|slot| !matches!(slot, Slot::Done))
+            .count();
+        f.debug_struct("Scheduler")
+            .field("spawned", &self.slots.len())
+            .field("alive", &alive)
+            .field("totals", &self.totals)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Scheduler {
+    /// Finishes every mailbox first, so that code run by dropping the actors and tasks (their
+    /// `Drop` impls) gets errors from its sends rather than queueing into a dead scheduler.
+    fn drop(&mut self) {
+        for slot in &self.slots {
+            slot.close();
+        }
+        self.core.clear();
+        let slots = std::mem::take(&mut self.slots);
+        drop(slots);
+    }
+}
