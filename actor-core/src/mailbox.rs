@@ -68,7 +68,9 @@ const COUNT_MASK: u64 = u64::MAX >> 1;
 /// State shared by every address of one actor and by its runner.
 pub(crate) struct Shared<M> {
     pub(crate) tx: Sender<Envelope<M>>,
-    gate: AtomicU64,
+    /// Written by every send: alone on its cache line, so senders never invalidate the line the
+    /// reader polls (`stop`) on each message.
+    gate: CacheLine<AtomicU64>,
     voids: AtomicU64,
     /// Live `Addr` values; when it falls to zero the actor drains and ends.
     pub(crate) addrs: AtomicUsize,
@@ -85,6 +87,17 @@ pub(crate) struct Shared<M> {
     pub(crate) started: Event,
     pub(crate) start_ok: AtomicBool,
     pub(crate) finished: Event,
+}
+
+/// A value alone on its cache line (128 bytes covers adjacent-line prefetching on x86).
+#[repr(align(128))]
+struct CacheLine<T>(T);
+
+impl<T> std::ops::Deref for CacheLine<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
 }
 
 /// Never sent; only the disconnection of its channel is used.
@@ -109,7 +122,7 @@ impl<M> Shared<M> {
         let (ended_tx, ended) = bounded(0);
         let shared = Arc::new(Shared {
             tx,
-            gate: AtomicU64::new(0),
+            gate: CacheLine(AtomicU64::new(0)),
             voids: AtomicU64::new(0),
             addrs: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
