@@ -4,7 +4,10 @@ pub(crate) use crossbeam_channel::{
     Receiver, RecvTimeoutError, Sender, TryRecvError, bounded, select, unbounded,
 };
 
-/// Errors of crossbeam's send operations, renamed so they never clash with this crate's own.
+/// Crossbeam's send errors, iterators and dynamic select, named through `cb::` so they never
+/// clash with this crate's own types of the same names.
 pub(crate) mod cb {
-    pub(crate) use crossbeam_channel::{SendTimeoutError, TrySendError};
+    pub(crate) use crossbeam_channel::{
+        Iter, Select, SelectedOperation, SendTimeoutError, TryIter, TrySendError,
+    };
 }

@@ -180,23 +180,41 @@
 mod actor;
 mod addr;
 mod ask;
+mod cancel;
 mod chan;
+pub mod channel;
 mod error;
 mod event;
 mod exit;
 mod handle;
 mod inbox;
+mod lock_order;
 mod mailbox;
+mod pool;
+mod select;
 mod spawn;
+mod ticker;
+mod timer;
 mod unwind;
 
 pub use actor::{Actor, Context};
 pub use addr::{ActorId, Addr};
 pub use ask::ReplyTo;
+pub use cancel::{CancelToken, Cancelled};
 pub use error::{AskError, Exit, SendError, SendTimeoutError, TrySendError};
 pub use event::Event;
 pub use exit::ExitReason;
 pub use handle::{ActorHandle, FnActor, Outcome, Spawned};
 pub use inbox::Inbox;
+pub use lock_order::{
+    Guards, LockOrderError, LockRank, LockSet, OrderedGuard, OrderedMutex, acquire,
+};
 pub use mailbox::Mailbox;
+pub use pool::{PoolScope, TaskHandle, TaskPanic, ThreadPool};
+pub use select::{
+    Select, SelectTimeoutError, SelectedOperation, TrySelectError, recv_any, recv_any_timeout,
+    try_recv_any,
+};
 pub use spawn::{Builder, spawn, spawn_fn};
+pub use ticker::{TickTimeoutError, Ticker, TickerStopped};
+pub use timer::{TimerHandle, Timers, send_after, send_interval};
