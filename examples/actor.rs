@@ -26,15 +26,20 @@ impl Actor for PrintActor {
 pub fn run(out: &Out) {
     // Pull style: the recipe's `while True: msg = self.recv()`.
     let printer = out.clone();
-    let p = actor_core::spawn_fn(move |inbox: Inbox<&'static str>| loop {
-        let msg = inbox.recv()?;
-        printer.line(format_args!("Got: {msg}"));
+    let p = actor_core::spawn_fn(move |inbox: Inbox<&'static str>| {
+        loop {
+            let msg = inbox.recv()?;
+            printer.line(format_args!("Got: {msg}"));
+        }
     });
     let addr = p.addr();
     addr.send("Hello").unwrap();
     addr.send("World").unwrap();
     addr.close();
-    out.line(format_args!("pull-style actor ended: {}", p.join().reason()));
+    out.line(format_args!(
+        "pull-style actor ended: {}",
+        p.join().reason()
+    ));
 
     // Handler style: same messages, same lines.
     let p = actor_core::spawn(PrintActor { out: out.clone() });
@@ -42,7 +47,10 @@ pub fn run(out: &Out) {
     addr.send("Hello").unwrap();
     addr.send("World").unwrap();
     addr.close();
-    out.line(format_args!("handler-style actor ended: {}", p.join().reason()));
+    out.line(format_args!(
+        "handler-style actor ended: {}",
+        p.join().reason()
+    ));
 }
 
 fn main() {

@@ -12,9 +12,8 @@ pub use out::Out;
 /// An example: its name (as in `cargo run --example NAME`) and its `run` function.
 pub type Example = (&'static str, fn(&Out));
 
-/// Every example `tour` runs, in order.
+/// Every example `tour` runs, in the order of the recipes.
 pub const ALL: &[Example] = &[
-    ("actor", actor::run),
     ("countdown", countdown::run),
     ("started_event", started_event::run),
     ("periodic_timer", periodic_timer::run),
@@ -25,58 +24,59 @@ pub const ALL: &[Example] = &[
     ("thread_local", thread_local::run),
     ("thread_pool", thread_pool::run),
     ("parallel", parallel::run),
+    ("actor", actor::run),
+    ("pubsub", pubsub::run),
+    ("display_messages", display_messages::run),
     ("task_scheduler", task_scheduler::run),
     ("actor_scheduler", actor_scheduler::run),
     ("select", select::run),
-    ("pubsub", pubsub::run),
-    ("display_messages", display_messages::run),
 ];
 
-#[allow(dead_code)]
-#[path = "actor.rs"]
-pub mod actor;
-#[allow(dead_code)]
-#[path = "countdown.rs"]
-pub mod countdown;
-#[allow(dead_code)]
-#[path = "started_event.rs"]
-pub mod started_event;
-#[allow(dead_code)]
-#[path = "periodic_timer.rs"]
-pub mod periodic_timer;
-#[allow(dead_code)]
-#[path = "thread_pool.rs"]
-pub mod thread_pool;
-#[allow(dead_code)]
-#[path = "parallel.rs"]
-pub mod parallel;
-#[allow(dead_code)]
-#[path = "task_scheduler.rs"]
-pub mod task_scheduler;
-#[allow(dead_code)]
-#[path = "actor_scheduler.rs"]
-pub mod actor_scheduler;
-#[allow(dead_code)]
-#[path = "producer_consumer.rs"]
-pub mod producer_consumer;
 #[allow(dead_code)]
 #[path = "acknowledged.rs"]
 pub mod acknowledged;
 #[allow(dead_code)]
-#[path = "shared_counter.rs"]
-pub mod shared_counter;
+#[path = "actor.rs"]
+pub mod actor;
+#[allow(dead_code)]
+#[path = "actor_scheduler.rs"]
+pub mod actor_scheduler;
+#[allow(dead_code)]
+#[path = "countdown.rs"]
+pub mod countdown;
 #[allow(dead_code)]
 #[path = "deadlock_avoidance.rs"]
 pub mod deadlock_avoidance;
 #[allow(dead_code)]
-#[path = "thread_local.rs"]
-pub mod thread_local;
+#[path = "display_messages.rs"]
+pub mod display_messages;
 #[allow(dead_code)]
-#[path = "select.rs"]
-pub mod select;
+#[path = "parallel.rs"]
+pub mod parallel;
+#[allow(dead_code)]
+#[path = "periodic_timer.rs"]
+pub mod periodic_timer;
+#[allow(dead_code)]
+#[path = "producer_consumer.rs"]
+pub mod producer_consumer;
 #[allow(dead_code)]
 #[path = "pubsub.rs"]
 pub mod pubsub;
 #[allow(dead_code)]
-#[path = "display_messages.rs"]
-pub mod display_messages;
+#[path = "select.rs"]
+pub mod select;
+#[allow(dead_code)]
+#[path = "shared_counter.rs"]
+pub mod shared_counter;
+#[allow(dead_code)]
+#[path = "started_event.rs"]
+pub mod started_event;
+#[allow(dead_code)]
+#[path = "task_scheduler.rs"]
+pub mod task_scheduler;
+#[allow(dead_code)]
+#[path = "thread_local.rs"]
+pub mod thread_local;
+#[allow(dead_code)]
+#[path = "thread_pool.rs"]
+pub mod thread_pool;

@@ -27,12 +27,16 @@ enum Sink {
 impl Out {
     /// Lines go to standard output as they are written.
     pub fn stdout() -> Out {
-        Out { sink: Arc::new(Mutex::new(Sink::Stdout)) }
+        Out {
+            sink: Arc::new(Mutex::new(Sink::Stdout)),
+        }
     }
 
     /// Lines are kept in memory; read them with [`Out::lines`].
     pub fn capture() -> Out {
-        Out { sink: Arc::new(Mutex::new(Sink::Capture(Vec::new()))) }
+        Out {
+            sink: Arc::new(Mutex::new(Sink::Capture(Vec::new()))),
+        }
     }
 
     /// Writes one line.
