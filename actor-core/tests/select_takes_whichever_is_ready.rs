@@ -57,6 +57,8 @@ fn recv_any_wakes_as_soon_as_a_message_arrives() {
     let (tx_a, rx_a) = channel::unbounded();
     let (tx_b, rx_b) = channel::unbounded();
     let sender = std::thread::spawn(move || {
+        // Makes it likely that the receiver is already blocked; the assertions below hold
+        // whichever thread gets there first.
         std::thread::sleep(Duration::from_millis(20));
         tx_a.send("a").unwrap();
         tx_b
