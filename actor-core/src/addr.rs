@@ -5,11 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
 use std::time::{Duration, Instant};
 
-use crate::ask::ReplyTo;
-use crate::chan::{Receiver, RecvTimeoutError, bounded, cb, select};
-
-/// How long `ask` waits on the reply port alone before it also watches for the actor's end.
-const FIRST_WAIT: Duration = Duration::from_micros(200);
+use crate::ask::{NoReply, ReplyTo, Waiting};
+use crate::chan::cb;
 use crate::error::{AskError, SendError, SendTimeoutError, TrySendError};
 use crate::mailbox::{Admit, Envelope, Shared};
 
@@ -217,10 +214,11 @@ impl<M> Addr<M> {
     /// assert_eq!(addr.ask(Msg::Total).unwrap(), 5);
     /// ```
     pub fn ask<R>(&self, make: impl FnOnce(ReplyTo<R>) -> M) -> Result<R, AskError<M>> {
-        let (port, reply) = bounded(1);
-        self.send(make(ReplyTo::new(port)))
-            .map_err(|e| AskError::Closed(e.0))?;
-        self.wait_reply(&reply, None)
+        let (waiting, port) = Waiting::new();
+        self.send(make(port)).map_err(|e| AskError::Closed(e.0))?;
+        waiting
+            .wait(&self.shared.end, None)
+            .map_err(|_| AskError::Stopped)
     }
 
     /// Sends a request and waits at most `timeout` in all (queueing and reply) for its reply.
@@ -255,48 +253,18 @@ impl<M> Addr<M> {
         let Some(deadline) = Instant::now().checked_add(timeout) else {
             return self.ask(make);
         };
-        let (port, reply) = bounded(1);
-        self.send_deadline(make(ReplyTo::new(port)), deadline)
+        let (waiting, port) = Waiting::new();
+        self.send_deadline(make(port), deadline)
             .map_err(|e| match e {
                 SendTimeoutError::Timeout(msg) => AskError::Full(msg),
                 SendTimeoutError::Closed(msg) => AskError::Closed(msg),
             })?;
-        self.wait_reply(&reply, Some(deadline))
-    }
-
-    /// Waits for a reply, for the actor's end, or for the deadline, whichever comes first.
-    ///
-    /// Most replies come quickly, so the first wait is on the reply port alone: a plain
-    /// channel receive, which wakes faster than a selection over two channels. Only if that
-    /// short wait passes does the asker also watch for the actor's end. An actor that ends without
-    /// replying is therefore noticed within [`FIRST_WAIT`], not at the deadline.
-    fn wait_reply<R>(
-        &self,
-        reply: &Receiver<R>,
-        deadline: Option<Instant>,
-    ) -> Result<R, AskError<M>> {
-        let first = Instant::now() + FIRST_WAIT;
-        let first = deadline.map_or(first, |deadline| deadline.min(first));
-        match reply.recv_deadline(first) {
-            Ok(value) => return Ok(value),
-            Err(RecvTimeoutError::Disconnected) => return Err(AskError::Stopped),
-            Err(RecvTimeoutError::Timeout) => {}
-        }
-        let ended = |_| reply.try_recv().map_err(|_| AskError::Stopped);
-        let got = |got: Result<R, _>| got.map_err(|_| AskError::Stopped);
-        match deadline {
-            None => select! {
-                recv(reply) -> value => got(value),
-                recv(self.shared.ended) -> end => ended(end),
-            },
-            Some(deadline) => select! {
-                recv(reply) -> value => got(value),
-                recv(self.shared.ended) -> end => ended(end),
-                default(deadline.saturating_duration_since(Instant::now())) => {
-                    reply.try_recv().map_err(|_| AskError::Timeout)
-                }
-            },
-        }
+        waiting
+            .wait(&self.shared.end, Some(deadline))
+            .map_err(|no_reply| match no_reply {
+                NoReply::Stopped => AskError::Stopped,
+                NoReply::Timeout => AskError::Timeout,
+            })
     }
 
     /// Queues the exit sentinel behind every message already sent: the actor handles them all,

@@ -1,8 +1,18 @@
-//! `ReplyTo`: the port a request carries so its handler can answer the asker.
+//! Request and reply: `ReplyTo`, the port a request carries, and the wait of the asker.
+//!
+//! A reply travels through a one-shot slot shared by the port and the asker: one small
+//! allocation, no channel. The asker spins briefly (most replies come within microseconds), then
+//! parks its thread; the port unparks it when it replies or is dropped. An asker that parks also
+//! registers with the actor's [`EndWatch`], so the end of the actor's run wakes it even while the
+//! port lives on (in a message the joiner gets back): `ask` always ends.
 
 use std::fmt;
-
-use crate::chan::Sender;
+use std::sync::atomic::{
+    AtomicBool, AtomicU64, Ordering::Acquire, Ordering::Release, Ordering::SeqCst,
+};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, Thread};
+use std::time::Instant;
 
 /// The reply port of a request sent with [`Addr::ask`](crate::Addr::ask).
 ///
@@ -23,26 +33,198 @@ use crate::chan::Sender;
 /// assert_eq!(addr.ask(|port| Length("four".into(), port)).unwrap(), 4);
 /// ```
 pub struct ReplyTo<R> {
-    port: Sender<R>,
+    /// `None` once the reply was sent.
+    slot: Option<Arc<Slot<R>>>,
 }
 
 impl<R> ReplyTo<R> {
-    pub(crate) fn new(port: Sender<R>) -> ReplyTo<R> {
-        ReplyTo { port }
-    }
-
     /// Sends the reply.
     ///
     /// # Errors
     ///
     /// Hands the value back if the asker no longer waits (its `ask_timeout` ran out).
-    pub fn reply(self, value: R) -> Result<(), R> {
-        self.port.try_send(value).map_err(|e| e.into_inner())
+    pub fn reply(mut self, value: R) -> Result<(), R> {
+        match self.slot.take() {
+            Some(slot) => slot.settle(State::Replied(value)),
+            None => Err(value),
+        }
+    }
+}
+
+impl<R> Drop for ReplyTo<R> {
+    fn drop(&mut self) {
+        if let Some(slot) = self.slot.take() {
+            let _ = slot.settle(State::Dropped);
+        }
     }
 }
 
 impl<R> fmt::Debug for ReplyTo<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ReplyTo(..)")
+    }
+}
+
+/// What became of one request.
+enum State<R> {
+    Pending,
+    Replied(R),
+    /// The port was dropped unanswered.
+    Dropped,
+    /// The asker stopped waiting; a late reply is handed back to the replier.
+    Abandoned,
+}
+
+/// The one-shot meeting point of a port and its asker.
+struct Slot<R> {
+    state: Mutex<State<R>>,
+    /// Set once `state` left `Pending`; lets the asker spin without taking the lock.
+    settled: AtomicBool,
+    asker: Thread,
+}
+
+impl<R> Slot<R> {
+    fn lock(&self) -> MutexGuard<'_, State<R>> {
+        // Only moves of plain values happen under this lock; it cannot be left half-written.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Moves a pending slot to `outcome` and wakes the asker; a slot the asker abandoned hands a
+    /// reply back.
+    fn settle(&self, outcome: State<R>) -> Result<(), R> {
+        let mut state = self.lock();
+        if let State::Abandoned = *state {
+            return match outcome {
+                State::Replied(value) => Err(value),
+                _ => Ok(()),
+            };
+        }
+        *state = outcome;
+        drop(state);
+        self.settled.store(true, Release);
+        self.asker.unpark();
+        Ok(())
+    }
+}
+
+/// Why a wait for a reply ended without one.
+pub(crate) enum NoReply {
+    /// The port was dropped, or the actor ended, without a reply.
+    Stopped,
+    /// The deadline passed.
+    Timeout,
+}
+
+/// The asker's side of one request: make the port, then wait.
+pub(crate) struct Waiting<R> {
+    slot: Arc<Slot<R>>,
+}
+
+impl<R> Waiting<R> {
+    /// A fresh slot for the calling thread, and the port to put in the request.
+    pub(crate) fn new() -> (Waiting<R>, ReplyTo<R>) {
+        let slot = Arc::new(Slot {
+            state: Mutex::new(State::Pending),
+            settled: AtomicBool::new(false),
+            asker: thread::current(),
+        });
+        let port = ReplyTo {
+            slot: Some(Arc::clone(&slot)),
+        };
+        (Waiting { slot }, port)
+    }
+
+    /// Waits until the reply comes, the port is dropped, the actor's run ends, or `deadline`.
+    pub(crate) fn wait(self, end: &EndWatch, deadline: Option<Instant>) -> Result<R, NoReply> {
+        if !self.spin() {
+            let ticket = end.register();
+            while !self.slot.settled.load(Acquire) && !end.has_ended() {
+                match deadline {
+                    None => thread::park(),
+                    Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
+                        Some(left) if !left.is_zero() => thread::park_timeout(left),
+                        _ => break,
+                    },
+                }
+            }
+            end.unregister(ticket);
+        }
+        let mut state = self.slot.lock();
+        match std::mem::replace(&mut *state, State::Abandoned) {
+            State::Replied(value) => Ok(value),
+            State::Dropped => Err(NoReply::Stopped),
+            // Still pending: the actor ended, or the deadline passed. Either way nobody waits
+            // any more, and `Abandoned` (already stored) hands a late reply back.
+            State::Pending | State::Abandoned if end.has_ended() => Err(NoReply::Stopped),
+            State::Pending | State::Abandoned => Err(NoReply::Timeout),
+        }
+    }
+
+    /// Spins, then yields, for a short while; `true` if the slot settled meanwhile.
+    fn spin(&self) -> bool {
+        for step in 0..SPIN_STEPS + YIELD_STEPS {
+            if self.slot.settled.load(Acquire) {
+                return true;
+            }
+            if step < SPIN_STEPS {
+                for _ in 0..1u32 << step {
+                    std::hint::spin_loop();
+                }
+            } else {
+                thread::yield_now();
+            }
+        }
+        self.slot.settled.load(Acquire)
+    }
+}
+
+/// Spin rounds before yielding (round `k` spins `2^k` times), then yield rounds before parking.
+const SPIN_STEPS: u32 = 7;
+const YIELD_STEPS: u32 = 4;
+
+/// Lets parked askers learn that an actor's run has ended.
+pub(crate) struct EndWatch {
+    ended: AtomicBool,
+    waiters: Mutex<Vec<(u64, Thread)>>,
+    next_ticket: AtomicU64,
+}
+
+impl EndWatch {
+    pub(crate) fn new() -> EndWatch {
+        EndWatch {
+            ended: AtomicBool::new(false),
+            waiters: Mutex::new(Vec::new()),
+            next_ticket: AtomicU64::new(0),
+        }
+    }
+
+    /// Whether the actor's run has ended.
+    pub(crate) fn has_ended(&self) -> bool {
+        self.ended.load(SeqCst)
+    }
+
+    /// Marks the end and wakes every registered asker.
+    pub(crate) fn mark_ended(&self) {
+        self.ended.store(true, SeqCst);
+        for (_, asker) in self.lock().drain(..) {
+            asker.unpark();
+        }
+    }
+
+    /// Registers the calling thread to be woken at the end. Register before checking
+    /// [`has_ended`](EndWatch::has_ended): then an end either is seen by that check or wakes
+    /// this thread.
+    fn register(&self) -> u64 {
+        let ticket = self.next_ticket.fetch_add(1, SeqCst);
+        self.lock().push((ticket, thread::current()));
+        ticket
+    }
+
+    fn unregister(&self, ticket: u64) {
+        self.lock().retain(|(t, _)| *t != ticket);
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<(u64, Thread)>> {
+        self.waiters.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

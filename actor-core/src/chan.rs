@@ -1,7 +1,7 @@
 //! The one place `crossbeam-channel` is imported; every other module takes its channel types here.
 
 pub(crate) use crossbeam_channel::{
-    Receiver, RecvTimeoutError, Sender, TryRecvError, bounded, select, unbounded,
+    Receiver, RecvTimeoutError, Sender, TryRecvError, bounded, unbounded,
 };
 
 /// Crossbeam's send errors, iterators and dynamic select, named through `cb::` so they never

@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
+use crate::ask::EndWatch;
 use crate::chan::{Receiver, RecvTimeoutError, Sender, TryRecvError, bounded, unbounded};
 use crate::event::Event;
 use crate::{ActorId, ExitReason};
@@ -82,8 +83,8 @@ pub(crate) struct Shared<M> {
     pub(crate) capacity: Option<usize>,
     pub(crate) id: ActorId,
     pub(crate) name: Box<str>,
-    /// Disconnected when the actor's run ends: lets `ask` notice an exit at once.
-    pub(crate) ended: Receiver<Never>,
+    /// Marked when the actor's run ends: wakes askers whose request will never be answered.
+    pub(crate) end: EndWatch,
     pub(crate) started: Event,
     pub(crate) start_ok: AtomicBool,
     pub(crate) finished: Event,
@@ -100,26 +101,22 @@ impl<T> std::ops::Deref for CacheLine<T> {
     }
 }
 
-/// Never sent; only the disconnection of its channel is used.
-pub(crate) enum Never {}
-
 pub(crate) enum Admit {
     Open,
     Sealed,
 }
 
 impl<M> Shared<M> {
-    /// A mailbox, its reader and the sender whose drop announces the end of the run.
+    /// A mailbox and its reader.
     pub(crate) fn create(
         mailbox: Mailbox,
         id: ActorId,
         name: Box<str>,
-    ) -> (Arc<Shared<M>>, Reader<M>, Sender<Never>) {
+    ) -> (Arc<Shared<M>>, Reader<M>) {
         let (tx, rx) = match mailbox {
             Mailbox::Unbounded => unbounded(),
             Mailbox::Bounded(n) => bounded(n.max(1)),
         };
-        let (ended_tx, ended) = bounded(0);
         let shared = Arc::new(Shared {
             tx,
             gate: CacheLine(AtomicU64::new(0)),
@@ -133,7 +130,7 @@ impl<M> Shared<M> {
             },
             id,
             name,
-            ended,
+            end: EndWatch::new(),
             started: Event::new(),
             start_ok: AtomicBool::new(false),
             finished: Event::new(),
@@ -145,7 +142,7 @@ impl<M> Shared<M> {
             sealed: None,
             ended: None,
         };
-        (shared, reader, ended_tx)
+        (shared, reader)
     }
 
     /// Passes the gate. After `Admit::Open` the caller must push a `Msg` or call [`void`].

@@ -5,10 +5,9 @@ use std::io;
 use std::rc::Rc;
 use std::sync::atomic::Ordering::SeqCst;
 
-use crate::chan::Sender;
 use crate::error::Exit;
 use crate::handle::{FnActor, Outcome};
-use crate::mailbox::{Never, Next, Reader, Shared, Wait};
+use crate::mailbox::{Next, Reader, Shared, Wait};
 use crate::unwind::catch;
 use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Inbox, Mailbox};
 
@@ -65,7 +64,7 @@ impl Builder {
     ///
     /// The operating system's error if it refuses to start a thread.
     pub fn spawn<A: Actor>(self, actor: A) -> io::Result<ActorHandle<A>> {
-        self.start(move |reader, ended| run_handler(actor, reader, ended))
+        self.start(move |reader| run_handler(actor, reader))
     }
 
     /// Starts a pull-style actor: `body` runs on a thread of its own and takes messages from its
@@ -79,13 +78,13 @@ impl Builder {
         M: Send + 'static,
         F: FnOnce(Inbox<M>) -> Result<(), Exit> + Send + 'static,
     {
-        self.start(move |reader, ended| run_pull(body, reader, ended))
+        self.start(move |reader| run_pull(body, reader))
     }
 
     fn start<S, R>(self, run: R) -> io::Result<ActorHandle<S>>
     where
         S: crate::Spawned,
-        R: FnOnce(Reader<S::Msg>, Sender<Never>) -> Outcome<S> + Send + 'static,
+        R: FnOnce(Reader<S::Msg>) -> Outcome<S> + Send + 'static,
     {
         let id = ActorId::next();
         let name = self.name.unwrap_or_else(|| format!("actor-{}", id.get()));
@@ -93,9 +92,9 @@ impl Builder {
         if let Some(bytes) = self.stack_size {
             thread = thread.stack_size(bytes);
         }
-        let (shared, reader, ended) = Shared::create(self.mailbox, id, name.into_boxed_str());
+        let (shared, reader) = Shared::create(self.mailbox, id, name.into_boxed_str());
         let own_addr = Addr::new(std::sync::Arc::clone(&shared));
-        let thread = thread.spawn(move || run(reader, ended))?;
+        let thread = thread.spawn(move || run(reader))?;
         Ok(ActorHandle::new(shared, own_addr, thread))
     }
 }
@@ -155,7 +154,7 @@ where
         .expect("failed to spawn an actor thread")
 }
 
-fn run_handler<A: Actor>(mut actor: A, reader: Reader<A::Msg>, ended: Sender<Never>) -> Outcome<A> {
+fn run_handler<A: Actor>(mut actor: A, reader: Reader<A::Msg>) -> Outcome<A> {
     let shared = std::sync::Arc::clone(&reader.shared);
     let mut ctx = Context { reader };
     let started = catch(|| actor.started(&mut ctx));
@@ -180,11 +179,11 @@ fn run_handler<A: Actor>(mut actor: A, reader: Reader<A::Msg>, ended: Sender<Nev
         reason = ExitReason::Panicked(panic);
     }
     drop(ctx);
-    end_run(&shared, ended);
+    end_run(&shared);
     Outcome::new(reason, actor, undelivered)
 }
 
-fn run_pull<M, F>(body: F, reader: Reader<M>, ended: Sender<Never>) -> Outcome<FnActor<M>>
+fn run_pull<M, F>(body: F, reader: Reader<M>) -> Outcome<FnActor<M>>
 where
     M: Send + 'static,
     F: FnOnce(Inbox<M>) -> Result<(), Exit>,
@@ -206,12 +205,12 @@ where
     };
     let undelivered = reader.borrow_mut().finish();
     drop(reader);
-    end_run(&shared, ended);
+    end_run(&shared);
     Outcome::new(reason, (), undelivered)
 }
 
 /// The last steps of every run: askers learn the actor is gone, joiners that it has finished.
-fn end_run<M>(shared: &Shared<M>, ended: Sender<Never>) {
-    drop(ended);
+fn end_run<M>(shared: &Shared<M>) {
+    shared.end.mark_ended();
     shared.finished.set();
 }

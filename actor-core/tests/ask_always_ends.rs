@@ -123,3 +123,69 @@ fn ask_always_ends_with_closed_and_hands_the_request_back() {
     assert!(matches!(err.into_inner(), Some(Msg::Double(1, _))));
     drop(handle.join());
 }
+
+/// Many askers on several threads, with deadlines short enough to race the replies: every ask
+/// ends, a reply is never given to the wrong asker, and a reply that comes too late is handed back
+/// to the replier instead of vanishing.
+#[test]
+fn ask_always_ends_under_racing_deadlines() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let refused = Arc::new(AtomicUsize::new(0));
+    let refused_in_actor = Arc::clone(&refused);
+    let handle = actor_core::spawn_fn(move |inbox: Inbox<(u64, ReplyTo<u64>)>| {
+        loop {
+            let (n, reply) = inbox.recv()?;
+            // Vary the handling time so some replies beat the deadline and some do not.
+            for _ in 0..(n % 7) * 200 {
+                std::hint::spin_loop();
+            }
+            if reply.reply(n * 3).is_err() {
+                refused_in_actor.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    });
+    let outcomes = within_deadline({
+        let addr = handle.addr();
+        move || {
+            std::thread::scope(|scope| {
+                let askers: Vec<_> = (0..4u64)
+                    .map(|t| {
+                        let addr = addr.clone();
+                        scope.spawn(move || {
+                            let (mut replies, mut timeouts) = (0, 0);
+                            for i in 0..2000u64 {
+                                let n = t * 1_000_000 + i;
+                                let timeout = Duration::from_micros(i % 50);
+                                match addr.ask_timeout(|r| (n, r), timeout) {
+                                    Ok(v) => {
+                                        assert_eq!(v, n * 3, "a reply went to the wrong asker");
+                                        replies += 1;
+                                    }
+                                    Err(AskError::Timeout) => timeouts += 1,
+                                    Err(other) => panic!("unexpected {other:?}"),
+                                }
+                            }
+                            (replies, timeouts)
+                        })
+                    })
+                    .collect();
+                askers
+                    .into_iter()
+                    .map(|a| a.join().unwrap())
+                    .collect::<Vec<_>>()
+            })
+        }
+    });
+    let outcome = handle.join(); // every request has been handled or handed back by now
+    assert_eq!(outcome.reason(), &actor_core::ExitReason::Closed);
+    let replies: usize = outcomes.iter().map(|o| o.0).sum();
+    let timeouts: usize = outcomes.iter().map(|o| o.1).sum();
+    assert_eq!(replies + timeouts, 8000);
+    assert_eq!(
+        refused.load(Ordering::SeqCst),
+        timeouts,
+        "each timed-out request's late reply was handed back to the replier"
+    );
+}
