@@ -158,9 +158,15 @@ impl<M> Shared<M> {
     }
 
     /// An admitted send gave up (full mailbox, timeout): tell a draining reader not to wait for it.
+    ///
+    /// Only a sealed mailbox has a reader that counts voids, so only then is a wake-up pushed (an
+    /// open one would take a slot of a bounded mailbox for nothing). Both steps are `SeqCst`: if
+    /// the reader read `voids` before this increment, this load sees its seal.
     pub(crate) fn void(&self) {
         self.voids.fetch_add(1, SeqCst);
-        let _ = self.tx.try_send(Envelope::Wake);
+        if self.is_sealed() {
+            let _ = self.tx.try_send(Envelope::Wake);
+        }
     }
 
     /// Seals the gate. Returns the admitted count if this call sealed it, `None` if it already was.
