@@ -13,38 +13,13 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use actor_core::{Actor, Context, Inbox, Mailbox, ReplyTo};
+mod common;
+
+use actor_core::Mailbox;
+use common::{Sum, ask_round_trips, tell_actor};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 const TELL_MESSAGES: u64 = 1_000_000;
-
-struct Sum(u64);
-
-impl Actor for Sum {
-    type Msg = u64;
-    fn handle(&mut self, n: u64, _ctx: &mut Context<Self>) {
-        self.0 = self.0.wrapping_add(n);
-    }
-}
-
-/// One run of the tell workload on an actor; returns the time until the last message was handled.
-fn tell_actor(mailbox: Mailbox) -> Duration {
-    let handle = actor_core::Builder::new()
-        .mailbox(mailbox)
-        .spawn(Sum(0))
-        .unwrap();
-    let addr = handle.addr();
-    handle.wait_started();
-    let start = Instant::now();
-    for n in 0..TELL_MESSAGES {
-        addr.send(n).unwrap();
-    }
-    drop(addr);
-    let sum = handle.join().into_state().0;
-    let elapsed = start.elapsed();
-    assert_eq!(sum, TELL_MESSAGES * (TELL_MESSAGES - 1) / 2);
-    elapsed
-}
 
 /// The same workload on a bare channel and a receiving thread.
 fn tell_bare(bound: Option<usize>) -> Duration {
@@ -84,7 +59,7 @@ fn tell(c: &mut Criterion) {
             b.iter_custom(|iters| (0..iters).map(|_| tell_bare(bound)).sum())
         });
         group.bench_function(BenchmarkId::new("actor", label), |b| {
-            b.iter_custom(|iters| (0..iters).map(|_| tell_actor(mailbox)).sum())
+            b.iter_custom(|iters| (0..iters).map(|_| tell_actor(TELL_MESSAGES, mailbox)).sum())
         });
     }
     group.finish();
@@ -112,21 +87,7 @@ fn ask(c: &mut Criterion) {
         ponger.join().unwrap();
     });
 
-    group.bench_function("actor-ask", |b| {
-        let handle = actor_core::spawn_fn(|inbox: Inbox<(u64, ReplyTo<u64>)>| {
-            loop {
-                let (n, reply) = inbox.recv()?;
-                let _ = reply.reply(n + 1);
-            }
-        });
-        let addr = handle.addr();
-        let mut n = 0u64;
-        b.iter(|| {
-            n = addr.ask(|reply| (n, reply)).unwrap();
-        });
-        drop(addr);
-        handle.join();
-    });
+    group.bench_function("actor-ask", ask_round_trips);
     group.finish();
 }
 

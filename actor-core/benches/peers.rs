@@ -24,7 +24,10 @@
 
 use std::time::{Duration, Instant};
 
-use actor_core::{Actor, Context, Inbox, ReplyTo};
+mod common;
+
+use actor_core::Mailbox;
+use common::{ask_round_trips, tell_actor};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use kameo::actor::{ActorRef, PreparedActor, Spawn};
 use kameo::error::Infallible;
@@ -34,16 +37,6 @@ use tokio::runtime::Runtime;
 
 const TELL_MESSAGES: u64 = 100_000;
 const EXPECTED_SUM: u64 = TELL_MESSAGES * (TELL_MESSAGES - 1) / 2;
-
-/// The summing actor, for actor-core.
-struct Sum(u64);
-
-impl Actor for Sum {
-    type Msg = u64;
-    fn handle(&mut self, n: u64, _ctx: &mut Context<Self>) {
-        self.0 = self.0.wrapping_add(n);
-    }
-}
 
 /// The summing actor, for kameo.
 struct KameoSum(u64);
@@ -94,22 +87,6 @@ fn runtime() -> Runtime {
         .expect("build the tokio runtime")
 }
 
-/// One run of the tell workload on actor-core; returns the time until the actor's state is back.
-fn tell_actor_core() -> Duration {
-    let handle = actor_core::spawn(Sum(0));
-    let addr = handle.addr();
-    handle.wait_started();
-    let start = Instant::now();
-    for n in 0..TELL_MESSAGES {
-        addr.send(n).unwrap();
-    }
-    drop(addr);
-    let sum = handle.join().into_state().0;
-    let elapsed = start.elapsed();
-    assert_eq!(sum, EXPECTED_SUM);
-    elapsed
-}
-
 /// The same workload on kameo, sending from the (non-runtime) bench thread.
 fn tell_kameo(rt: &Runtime) -> Duration {
     let prepared = PreparedActor::<KameoSum>::new(mailbox::unbounded());
@@ -138,7 +115,11 @@ fn tell(c: &mut Criterion) {
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(4));
     group.bench_function("actor-core", |b| {
-        b.iter_custom(|iters| (0..iters).map(|_| tell_actor_core()).sum())
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| tell_actor(TELL_MESSAGES, Mailbox::Unbounded))
+                .sum()
+        })
     });
     let rt = runtime();
     group.bench_function("kameo", |b| {
@@ -153,21 +134,7 @@ fn ask(c: &mut Criterion) {
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(3));
 
-    group.bench_function("actor-core", |b| {
-        let handle = actor_core::spawn_fn(|inbox: Inbox<(u64, ReplyTo<u64>)>| {
-            loop {
-                let (n, reply) = inbox.recv()?;
-                let _ = reply.reply(n + 1);
-            }
-        });
-        let addr = handle.addr();
-        let mut n = 0u64;
-        b.iter(|| {
-            n = addr.ask(|reply| (n, reply)).unwrap();
-        });
-        drop(addr);
-        handle.join();
-    });
+    group.bench_function("actor-core", ask_round_trips);
 
     let rt = runtime();
     let actor_ref = {
