@@ -1,5 +1,9 @@
 //! Per-operation errors. Every send-side error owns the message it could not deliver.
 //!
+//! The send errors serve both an actor's [`Addr`](crate::Addr) and the plain queues of
+//! [`channel`](crate::channel): "closed" means the actor no longer accepts messages, or every
+//! receiver of the channel is gone. Their `Display` says "mailbox" for both.
+//!
 //! `Debug` never requires `M: Debug`: it prints the variant and hides the message, so the errors
 //! work with `?`, `unwrap` and `Box<dyn Error>` for any message type.
 
@@ -7,8 +11,9 @@ use std::fmt;
 
 use thiserror::Error;
 
-/// [`Addr::send`](crate::Addr::send) failed: the actor no longer accepts messages (it was closed,
-/// stopped or has ended). The message is handed back.
+/// [`Addr::send`](crate::Addr::send) or [`channel::Sender::send`](crate::channel::Sender::send)
+/// failed: the actor no longer accepts messages (it was closed, stopped or has ended), or every
+/// receiver of the channel is gone. The message is handed back.
 ///
 /// ```
 /// let handle = actor_core::spawn_fn(|inbox: actor_core::Inbox<u32>| {
@@ -31,13 +36,15 @@ impl<M> SendError<M> {
     }
 }
 
-/// [`Addr::try_send`](crate::Addr::try_send) failed; the message is handed back.
+/// [`Addr::try_send`](crate::Addr::try_send) or
+/// [`channel::Sender::try_send`](crate::channel::Sender::try_send) failed; the message is handed
+/// back.
 #[derive(Error, Clone, Copy, PartialEq, Eq)]
 pub enum TrySendError<M> {
     /// The mailbox is bounded and full.
     #[error("sending to a full mailbox")]
     Full(M),
-    /// The actor no longer accepts messages.
+    /// The actor no longer accepts messages, or every receiver of the channel is gone.
     #[error("sending to a closed mailbox")]
     Closed(M),
 }
@@ -61,7 +68,9 @@ impl<M> TrySendError<M> {
     }
 }
 
-/// [`Addr::send_timeout`](crate::Addr::send_timeout) failed; the message is handed back.
+/// [`Addr::send_timeout`](crate::Addr::send_timeout) or
+/// [`channel::Sender::send_timeout`](crate::channel::Sender::send_timeout) failed; the message is
+/// handed back.
 #[derive(Error, Clone, Copy, PartialEq, Eq)]
 pub enum SendTimeoutError<M> {
     /// The mailbox stayed full until the timeout.
