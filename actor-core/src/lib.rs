@@ -177,44 +177,31 @@
 //! ```
 #![forbid(unsafe_code)]
 
-mod actor;
-mod addr;
-mod ask;
-mod cancel;
+mod blocks;
 mod chan;
-pub mod channel;
-mod error;
-mod event;
-mod exit;
-mod handle;
-mod inbox;
-mod lock_order;
-mod mailbox;
-mod pool;
-mod select;
-mod spawn;
-mod ticker;
-mod timer;
-mod unwind;
+mod executor;
+mod runtime;
+mod sync;
 
-pub use actor::{Actor, Context};
-pub use addr::{ActorId, Addr};
-pub use ask::ReplyTo;
-pub use cancel::{CancelToken, Cancelled};
-pub use error::{AskError, Exit, SendError, SendTimeoutError, TrySendError};
-pub use event::Event;
-pub use exit::ExitReason;
-pub use handle::{ActorHandle, FnActor, Outcome, Spawned};
-pub use inbox::Inbox;
-pub use lock_order::{
+pub use blocks::cancel::{CancelToken, Cancelled};
+pub use blocks::channel;
+pub use blocks::event::Event;
+pub use blocks::lock_order::{
     Guards, LockOrderError, LockRank, LockSet, OrderedGuard, OrderedMutex, acquire,
 };
-pub use mailbox::Mailbox;
-pub use pool::{PoolScope, TaskHandle, TaskPanic, ThreadPool};
-pub use select::{
+pub use blocks::select::{
     Select, SelectTimeoutError, SelectedOperation, TrySelectError, recv_any, recv_any_timeout,
     try_recv_any,
 };
-pub use spawn::{Builder, spawn, spawn_fn};
-pub use ticker::{TickTimeoutError, Ticker, TickerStopped};
-pub use timer::{TimerHandle, Timers, send_after, send_interval};
+pub use blocks::thread_pool::{PoolScope, TaskHandle, TaskPanic, ThreadPool};
+pub use blocks::ticker::{TickTimeoutError, Ticker, TickerStopped};
+pub use blocks::timer::{TimerHandle, Timers, send_after, send_interval};
+pub use runtime::actor::{Actor, Context};
+pub use runtime::addr::{ActorId, Addr};
+pub use runtime::ask::ReplyTo;
+pub use runtime::error::{AskError, Exit, SendError, SendTimeoutError, TrySendError};
+pub use runtime::exit::ExitReason;
+pub use runtime::handle::{ActorHandle, FnActor, Outcome, Spawned};
+pub use runtime::inbox::Inbox;
+pub use runtime::mailbox::Mailbox;
+pub use runtime::spawn::{Builder, spawn, spawn_fn};

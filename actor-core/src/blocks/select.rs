@@ -27,7 +27,7 @@ use thiserror::Error;
 
 use crate::chan::cb;
 use crate::channel::{Receiver, RecvError, RecvTimeoutError, Sender, TryRecvError};
-use crate::error::SendError;
+use crate::runtime::error::SendError;
 
 /// Waits for the first message from any of `receivers` and returns its position in the slice
 /// with the message.

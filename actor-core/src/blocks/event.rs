@@ -1,6 +1,7 @@
 //! `Event`: a flag threads can set, clear and wait on (the recipes' `threading.Event`).
 
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use crate::sync;
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// A boolean flag that threads can wait on until another thread sets it.
@@ -41,28 +42,25 @@ impl Event {
 
     /// Sets the flag and wakes every thread waiting for it.
     pub fn set(&self) {
-        *self.lock() = true;
+        *sync::lock(&self.flag) = true;
         self.changed.notify_all();
     }
 
     /// Clears the flag; later calls to [`wait`](Event::wait) block until the next [`set`](Event::set).
     pub fn clear(&self) {
-        *self.lock() = false;
+        *sync::lock(&self.flag) = false;
     }
 
     /// Whether the flag is set now.
     pub fn is_set(&self) -> bool {
-        *self.lock()
+        *sync::lock(&self.flag)
     }
 
     /// Blocks until the flag is set. Returns at once if it already is.
     pub fn wait(&self) {
-        let mut flag = self.lock();
+        let mut flag = sync::lock(&self.flag);
         while !*flag {
-            flag = self
-                .changed
-                .wait(flag)
-                .unwrap_or_else(PoisonError::into_inner);
+            flag = sync::wait(&self.changed, flag);
         }
     }
 
@@ -89,22 +87,13 @@ impl Event {
 
     /// Blocks until the flag is set or `deadline` has come; returns whether the flag is set.
     pub fn wait_deadline(&self, deadline: Instant) -> bool {
-        let mut flag = self.lock();
+        let mut flag = sync::lock(&self.flag);
         while !*flag {
             let Some(left) = deadline.checked_duration_since(Instant::now()) else {
                 return false;
             };
-            flag = self
-                .changed
-                .wait_timeout(flag, left)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
+            flag = sync::wait_timeout(&self.changed, flag, left).0;
         }
         true
-    }
-
-    fn lock(&self) -> MutexGuard<'_, bool> {
-        // The flag is a plain bool: a panic elsewhere cannot leave it half-written.
-        self.flag.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

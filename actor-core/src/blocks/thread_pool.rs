@@ -1,10 +1,10 @@
 //! `ThreadPool`: a fixed maximum of worker threads running submitted closures (the recipe's
 //! `ThreadPoolExecutor`), its scoped form, and `TaskHandle`, the result of one task.
 
+use crate::sync;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::PoisonError;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -12,7 +12,7 @@ use std::time::Duration;
 use thiserror::Error;
 
 use crate::chan::{Receiver, RecvTimeoutError, Sender, bounded, unbounded};
-use crate::unwind::catch;
+use crate::runtime::unwind::catch;
 
 /// A pool of at most `max_workers` threads that run submitted closures: the recipe's
 /// `ThreadPoolExecutor`.
@@ -243,7 +243,7 @@ impl ThreadPool {
             let thread = std::thread::Builder::new()
                 .name(format!("pool-worker-{number}"))
                 .spawn(move || worker.run())?;
-            let mut threads = self.threads.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut threads = sync::lock(&self.threads);
             threads.push(thread);
             Ok(())
         })
@@ -342,8 +342,7 @@ impl ThreadPool {
     fn shut_down(&mut self) {
         // Closing the queue lets every worker drain it and end.
         drop(self.queue.take());
-        let threads =
-            std::mem::take(&mut *self.threads.lock().unwrap_or_else(PoisonError::into_inner));
+        let threads = std::mem::take(&mut *sync::lock(&self.threads));
         let me = std::thread::current().id();
         for thread in threads {
             // A pool dropped by its own task cannot wait for that task's thread.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::SeqCst;
 use std::time::{Duration, Instant};
 
-use crate::mailbox::Shared;
+use crate::runtime::mailbox::Shared;
 use crate::{Actor, ActorId, Addr, ExitReason};
 
 mod sealed {

@@ -1,7 +1,8 @@
 //! `Ticker`: a periodic tick that any number of threads wait for (the recipe's `PeriodicTimer`).
 
+use crate::sync;
 use std::fmt;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -139,12 +140,7 @@ impl State {
     }
 }
 
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        // Every update of `State` is a single assignment: a panic cannot leave it half-written.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
+impl Shared {}
 
 impl Ticker {
     /// Starts a ticker whose own thread ticks every `interval`, the first tick one interval from
@@ -263,7 +259,7 @@ impl Ticker {
     /// assert!(ticker.tick().is_err());
     /// ```
     pub fn tick(&self) -> Result<u64, TickerStopped> {
-        let mut state = self.shared.lock();
+        let mut state = sync::lock(&self.shared.state);
         if state.stopped {
             return Err(TickerStopped);
         }
@@ -279,7 +275,7 @@ impl Ticker {
     /// assert_eq!(ticker.last_tick(), 0);
     /// ```
     pub fn last_tick(&self) -> u64 {
-        self.shared.lock().tick
+        sync::lock(&self.shared.state).tick
     }
 
     /// How many threads wait for the next tick now. A tick releases them all: right after it,
@@ -289,7 +285,7 @@ impl Ticker {
     /// assert_eq!(actor_core::Ticker::manual().waiting(), 0);
     /// ```
     pub fn waiting(&self) -> usize {
-        self.shared.lock().waiting
+        sync::lock(&self.shared.state).waiting
     }
 
     /// Blocks until at least `n` threads wait for the next tick, or `timeout` has passed; returns
@@ -304,23 +300,15 @@ impl Ticker {
     /// ```
     pub fn wait_for_waiters(&self, n: usize, timeout: Duration) -> bool {
         let deadline = Instant::now().checked_add(timeout);
-        let mut state = self.shared.lock();
+        let mut state = sync::lock(&self.shared.state);
         while state.waiting < n {
             state = match deadline {
-                None => self
-                    .shared
-                    .entered
-                    .wait(state)
-                    .unwrap_or_else(PoisonError::into_inner),
+                None => sync::wait(&self.shared.entered, state),
                 Some(deadline) => {
                     let Some(left) = deadline.checked_duration_since(Instant::now()) else {
                         return false;
                     };
-                    self.shared
-                        .entered
-                        .wait_timeout(state, left)
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .0
+                    sync::wait_timeout(&self.shared.entered, state, left).0
                 }
             };
         }
@@ -338,7 +326,7 @@ impl Ticker {
     /// assert!(ticker.is_stopped());
     /// ```
     pub fn stop(&self) {
-        let mut state = self.shared.lock();
+        let mut state = sync::lock(&self.shared.state);
         state.stopped = true;
         self.shared.ticked.notify_all();
         self.shared.control.notify_all();
@@ -353,7 +341,7 @@ impl Ticker {
     /// assert!(ticker.is_stopped());
     /// ```
     pub fn is_stopped(&self) -> bool {
-        self.shared.lock().stopped
+        sync::lock(&self.shared.state).stopped
     }
 
     /// The interval of a ticker made by [`Ticker::new`]; `None` for a [`manual`](Ticker::manual)
@@ -371,7 +359,7 @@ impl Ticker {
     }
 
     fn wait(&self, deadline: Option<Instant>) -> Result<u64, TickTimeoutError> {
-        let mut state = self.shared.lock();
+        let mut state = sync::lock(&self.shared.state);
         if state.stopped {
             return Err(TickTimeoutError::Stopped);
         }
@@ -381,23 +369,13 @@ impl Ticker {
         let mut timed_out = false;
         while state.tick == seen && !state.stopped && !timed_out {
             state = match deadline {
-                None => self
-                    .shared
-                    .ticked
-                    .wait(state)
-                    .unwrap_or_else(PoisonError::into_inner),
+                None => sync::wait(&self.shared.ticked, state),
                 Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
                     None => {
                         timed_out = true;
                         state
                     }
-                    Some(left) => {
-                        self.shared
-                            .ticked
-                            .wait_timeout(state, left)
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .0
-                    }
+                    Some(left) => sync::wait_timeout(&self.shared.ticked, state, left).0,
                 },
             };
         }
@@ -418,24 +396,17 @@ impl Ticker {
 /// The ticking thread: ticks at `start + k * interval`, skipping ticks it is too late for.
 fn run(shared: &Shared, interval: Duration) {
     let mut next = Instant::now().checked_add(interval);
-    let mut state = shared.lock();
+    let mut state = sync::lock(&shared.state);
     while !state.stopped {
         let Some(due) = next else {
             // An interval too long to represent: never tick, wait to be stopped.
-            state = shared
-                .control
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
+            state = sync::wait(&shared.control, state);
             continue;
         };
         let now = Instant::now();
         match due.checked_duration_since(now) {
             Some(left) if !left.is_zero() => {
-                state = shared
-                    .control
-                    .wait_timeout(state, left)
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .0;
+                state = sync::wait_timeout(&shared.control, state, left).0;
             }
             _ => {
                 state.release();
@@ -464,7 +435,7 @@ impl Drop for Ticker {
 
 impl fmt::Debug for Ticker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.shared.lock();
+        let state = sync::lock(&self.shared.state);
         f.debug_struct("Ticker")
             .field("interval", &self.interval)
             .field("last_tick", &state.tick)

@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 use thiserror::Error;
 
 use crate::chan::{self, cb};
-pub use crate::error::{SendError, SendTimeoutError, TrySendError};
+pub use crate::runtime::error::{SendError, SendTimeoutError, TrySendError};
 
 /// A channel that holds any number of messages: [`Sender::send`] never blocks.
 ///

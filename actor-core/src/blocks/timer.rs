@@ -1,14 +1,15 @@
 //! Actor timers: `send_after` and `send_interval`, served by one thread and a heap of deadlines.
 
+use crate::sync;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
-use crate::unwind::catch;
+use crate::runtime::unwind::catch;
 use crate::{Addr, TrySendError};
 
 /// Sends `msg` to `addr` once, `delay` from now, on the process-wide [`Timers`] service.
@@ -195,21 +196,13 @@ fn fired<M>(sent: Result<(), TrySendError<M>>) -> Fired {
 }
 
 impl Service {
-    fn lock(&self) -> MutexGuard<'_, Queue> {
-        // No user code runs under this lock, so it is never poisoned by a user panic.
-        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Cancels timer `id`; see [`TimerHandle::cancel`].
     fn cancel(&self, id: u64, status: &Status) -> bool {
-        let mut queue = self.lock();
+        let mut queue = sync::lock(&self.queue);
         status.cancelled.store(true, SeqCst);
         let on_timer_thread = queue.timer_thread == Some(std::thread::current().id());
         while queue.firing == Some(id) && !on_timer_thread {
-            queue = self
-                .fired
-                .wait(queue)
-                .unwrap_or_else(PoisonError::into_inner);
+            queue = sync::wait(&self.fired, queue);
         }
         let firing_itself = queue.firing == Some(id);
         let timer = queue.timers.remove(&id);
@@ -248,7 +241,7 @@ impl Timers {
             .name("actor-timers".into())
             .spawn(move || run(&serving))
             .expect("failed to spawn the timer thread");
-        service.lock().timer_thread = Some(thread.thread().id());
+        sync::lock(&service.queue).timer_thread = Some(thread.thread().id());
         Timers {
             service,
             thread: Some(thread),
@@ -366,7 +359,7 @@ impl Timers {
     /// assert_eq!(timers.pending(), 0);
     /// ```
     pub fn pending(&self) -> usize {
-        let queue = self.service.lock();
+        let queue = sync::lock(&self.service.queue);
         queue.timers.len() + usize::from(queue.firing.is_some())
     }
 
@@ -377,7 +370,7 @@ impl Timers {
         fire: Box<dyn FnMut() -> Fired + Send>,
     ) -> TimerHandle {
         let status = Arc::new(Status::default());
-        let mut queue = self.service.lock();
+        let mut queue = sync::lock(&self.service.queue);
         let id = queue.next_id;
         queue.next_id += 1;
         if let Some(due) = due {
@@ -407,16 +400,13 @@ impl Default for Timers {
 
 /// The timer thread: fires each timer at its deadline, outside the lock.
 fn run(service: &Service) {
-    let mut queue = service.lock();
+    let mut queue = sync::lock(&service.queue);
     loop {
         if queue.shutdown {
             return;
         }
         let Some(&Reverse((due, id))) = queue.heap.peek() else {
-            queue = service
-                .changed
-                .wait(queue)
-                .unwrap_or_else(PoisonError::into_inner);
+            queue = sync::wait(&service.changed, queue);
             continue;
         };
         let now = Instant::now();
@@ -424,11 +414,7 @@ fn run(service: &Service) {
             .checked_duration_since(now)
             .filter(|left| !left.is_zero())
         {
-            queue = service
-                .changed
-                .wait_timeout(queue, left)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
+            queue = sync::wait_timeout(&service.changed, queue, left).0;
             continue;
         }
         queue.heap.pop();
@@ -457,7 +443,7 @@ fn run(service: &Service) {
             Ok(Fired::Closed) | Err(_) => false,
         };
 
-        queue = service.lock();
+        queue = sync::lock(&service.queue);
         queue.firing = None;
         service.fired.notify_all();
         match timer.period {
@@ -479,7 +465,7 @@ fn run(service: &Service) {
                 drop(queue);
                 timer.status.finished.store(true, SeqCst);
                 drop(timer);
-                queue = service.lock();
+                queue = sync::lock(&service.queue);
             }
         }
     }
@@ -488,7 +474,7 @@ fn run(service: &Service) {
 impl Drop for Timers {
     fn drop(&mut self) {
         let timers: Vec<Timer> = {
-            let mut queue = self.service.lock();
+            let mut queue = sync::lock(&self.service.queue);
             queue.shutdown = true;
             queue.heap.clear();
             queue.timers.drain().map(|(_, timer)| timer).collect()

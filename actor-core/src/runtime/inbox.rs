@@ -6,8 +6,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::error::Exit;
-use crate::mailbox::{Next, Reader, Wait};
+use crate::runtime::error::Exit;
+use crate::runtime::mailbox::{Next, Reader, Wait};
 use crate::{ActorId, Addr};
 
 /// The receiving end of a pull-style actor's mailbox; see [`spawn_fn`](crate::spawn_fn).

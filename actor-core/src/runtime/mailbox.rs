@@ -16,13 +16,14 @@
 //! `stop` and for "last address dropped" are not counted; they only make a blocked reader look
 //! at the flags again.
 
+use crate::sync;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::SeqCst};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use crate::ask::EndWatch;
+use crate::blocks::event::Event;
 use crate::chan::{Receiver, RecvTimeoutError, Sender, TryRecvError, bounded, unbounded};
-use crate::event::Event;
+use crate::runtime::ask::EndWatch;
 use crate::{ActorId, ExitReason};
 
 /// How many messages an actor's mailbox holds.
@@ -196,10 +197,7 @@ impl<M> Shared<M> {
     /// Asks the actor to end after its current message. Seals the gate at once: later sends fail.
     pub(crate) fn request_stop(&self) {
         {
-            let mut slot = self
-                .stop_admitted
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let mut slot = sync::lock(&self.stop_admitted);
             if let Some(admitted) = self.seal() {
                 *slot = Some(admitted);
             }
@@ -307,8 +305,7 @@ impl<M> Reader<M> {
     /// Seals the mailbox if it is still open. Messages admitted before are still delivered.
     pub(crate) fn seal(&mut self) {
         if self.sealed.is_none() {
-            let slot = self.shared.stop_admitted.lock();
-            let slot = slot.unwrap_or_else(PoisonError::into_inner);
+            let slot = sync::lock(&self.shared.stop_admitted);
             // Sealed before by `close()`: the count travels in its sentinel (`None` here).
             self.sealed = Some(self.shared.seal().or(*slot));
         }

@@ -53,11 +53,12 @@
 //! assert_eq!(y.lock().unwrap().len(), 2000);
 //! ```
 
+use crate::sync;
 use std::cell::RefCell;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard};
 
 use thiserror::Error;
 
@@ -192,9 +193,7 @@ impl<T> OrderedMutex<T> {
     /// assert_eq!(lock.into_inner(), [1, 2, 3]);
     /// ```
     pub fn into_inner(self) -> T {
-        self.mutex
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
+        sync::into_inner(self.mutex)
     }
 }
 
@@ -235,7 +234,7 @@ impl<T: ?Sized> OrderedMutex<T> {
 
     /// Locks after the order was checked.
     fn lock_checked(&self) -> OrderedGuard<'_, T> {
-        let guard = self.mutex.lock().unwrap_or_else(PoisonError::into_inner);
+        let guard = sync::lock(&self.mutex);
         record(self.rank);
         OrderedGuard {
             guard,
@@ -251,7 +250,7 @@ impl<T: ?Sized> OrderedMutex<T> {
     /// assert_eq!(*lock.lock().unwrap(), 2);
     /// ```
     pub fn get_mut(&mut self) -> &mut T {
-        self.mutex.get_mut().unwrap_or_else(PoisonError::into_inner)
+        sync::get_mut(&mut self.mutex)
     }
 
     /// Whether a thread panicked while holding this lock. Locking still works; the value may be

@@ -6,11 +6,12 @@
 //! registers with the actor's [`EndWatch`], so the end of the actor's run wakes it even while the
 //! port lives on (in a message the joiner gets back): `ask` always ends.
 
+use crate::sync;
 use std::fmt;
 use std::sync::atomic::{
     AtomicBool, AtomicU64, Ordering::Acquire, Ordering::Release, Ordering::SeqCst,
 };
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, Thread};
 use std::time::Instant;
 
@@ -84,15 +85,10 @@ struct Slot<R> {
 }
 
 impl<R> Slot<R> {
-    fn lock(&self) -> MutexGuard<'_, State<R>> {
-        // Only moves of plain values happen under this lock; it cannot be left half-written.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Moves a pending slot to `outcome` and wakes the asker; a slot the asker abandoned hands a
     /// reply back.
     fn settle(&self, outcome: State<R>) -> Result<(), R> {
-        let mut state = self.lock();
+        let mut state = sync::lock(&self.state);
         if let State::Abandoned = *state {
             return match outcome {
                 State::Replied(value) => Err(value),
@@ -149,7 +145,7 @@ impl<R> Waiting<R> {
             }
             end.unregister(ticket);
         }
-        let mut state = self.slot.lock();
+        let mut state = sync::lock(&self.slot.state);
         match std::mem::replace(&mut *state, State::Abandoned) {
             State::Replied(value) => Ok(value),
             State::Dropped => Err(NoReply::Stopped),
@@ -206,7 +202,7 @@ impl EndWatch {
     /// Marks the end and wakes every registered asker.
     pub(crate) fn mark_ended(&self) {
         self.ended.store(true, SeqCst);
-        for (_, asker) in self.lock().drain(..) {
+        for (_, asker) in sync::lock(&self.waiters).drain(..) {
             asker.unpark();
         }
     }
@@ -216,15 +212,11 @@ impl EndWatch {
     /// this thread.
     fn register(&self) -> u64 {
         let ticket = self.next_ticket.fetch_add(1, SeqCst);
-        self.lock().push((ticket, thread::current()));
+        sync::lock(&self.waiters).push((ticket, thread::current()));
         ticket
     }
 
     fn unregister(&self, ticket: u64) {
-        self.lock().retain(|(t, _)| *t != ticket);
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Vec<(u64, Thread)>> {
-        self.waiters.lock().unwrap_or_else(PoisonError::into_inner)
+        sync::lock(&self.waiters).retain(|(t, _)| *t != ticket);
     }
 }

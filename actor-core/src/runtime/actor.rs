@@ -2,12 +2,12 @@
 
 use std::fmt;
 
-use crate::mailbox::Reader;
+use crate::runtime::mailbox::Reader;
 use crate::{ActorId, Addr, ExitReason};
 
 /// A handler-style actor: state plus a `handle` method called once per message, in order.
 ///
-/// Start one with [`spawn`](crate::spawn) or [`Builder::spawn`](crate::Builder::spawn). The
+/// Start one with [`spawn`](crate::runtime::spawn) or [`Builder::spawn`](crate::Builder::spawn). The
 /// runtime calls [`started`](Actor::started) first, then [`handle`](Actor::handle) for each
 /// message, then [`stopped`](Actor::stopped) once with the [`ExitReason`], and hands the actor
 /// back to whoever joins.

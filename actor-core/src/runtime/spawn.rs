@@ -5,10 +5,10 @@ use std::io;
 use std::rc::Rc;
 use std::sync::atomic::Ordering::SeqCst;
 
-use crate::error::Exit;
-use crate::handle::{FnActor, Outcome};
-use crate::mailbox::{Next, Reader, Shared, Wait};
-use crate::unwind::catch;
+use crate::runtime::error::Exit;
+use crate::runtime::handle::{FnActor, Outcome};
+use crate::runtime::mailbox::{Next, Reader, Shared, Wait};
+use crate::runtime::unwind::catch;
 use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Inbox, Mailbox};
 
 /// Options for starting an actor: name, mailbox and thread stack size.

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
 use std::time::{Duration, Instant};
 
-use crate::ask::{NoReply, ReplyTo, Waiting};
 use crate::chan::cb;
-use crate::error::{AskError, SendError, SendTimeoutError, TrySendError};
-use crate::mailbox::{Admit, Envelope, Shared};
+use crate::runtime::ask::{NoReply, ReplyTo, Waiting};
+use crate::runtime::error::{AskError, SendError, SendTimeoutError, TrySendError};
+use crate::runtime::mailbox::{Admit, Envelope, Shared};
 
 /// A process-unique number naming one actor. Never reused within a process.
 ///

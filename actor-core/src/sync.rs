@@ -1,0 +1,43 @@
+//! The crate's one way to take a lock.
+//!
+//! Every `Mutex` in the crate guards plain data that no user code touches while the lock is held
+//! (or, where user code runs under it, data that stays consistent whatever the user code does),
+//! so a lock poisoned by a panic elsewhere is still safe to use: these helpers take it anyway
+//! instead of spreading `unwrap_or_else(PoisonError::into_inner)` over the crate.
+
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, WaitTimeoutResult};
+use std::time::Duration;
+
+/// Locks `mutex`, ignoring poisoning.
+#[inline]
+pub(crate) fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Waits on `condvar`, ignoring poisoning.
+#[inline]
+pub(crate) fn wait<'a, T>(condvar: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+    condvar.wait(guard).unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Waits on `condvar` at most `timeout`, ignoring poisoning.
+#[inline]
+pub(crate) fn wait_timeout<'a, T>(
+    condvar: &Condvar,
+    guard: MutexGuard<'a, T>,
+    timeout: Duration,
+) -> (MutexGuard<'a, T>, WaitTimeoutResult) {
+    condvar
+        .wait_timeout(guard, timeout)
+        .unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Takes the value out of `mutex`, ignoring poisoning.
+pub(crate) fn into_inner<T>(mutex: Mutex<T>) -> T {
+    mutex.into_inner().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The value inside a mutex held exclusively, ignoring poisoning.
+pub(crate) fn get_mut<T: ?Sized>(mutex: &mut Mutex<T>) -> &mut T {
+    mutex.get_mut().unwrap_or_else(PoisonError::into_inner)
+}
