@@ -30,6 +30,8 @@ pub const ALL: &[Example] = &[
     ("task_scheduler", task_scheduler::run),
     ("actor_scheduler", actor_scheduler::run),
     ("select", select::run),
+    ("ring", ring::run),
+    ("skynet", skynet::run),
 ];
 
 #[allow(dead_code)]
@@ -63,11 +65,17 @@ pub mod producer_consumer;
 #[path = "pubsub.rs"]
 pub mod pubsub;
 #[allow(dead_code)]
+#[path = "ring.rs"]
+pub mod ring;
+#[allow(dead_code)]
 #[path = "select.rs"]
 pub mod select;
 #[allow(dead_code)]
 #[path = "shared_counter.rs"]
 pub mod shared_counter;
+#[allow(dead_code)]
+#[path = "skynet.rs"]
+pub mod skynet;
 #[allow(dead_code)]
 #[path = "started_event.rs"]
 pub mod started_event;

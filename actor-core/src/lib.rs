@@ -196,6 +196,7 @@ pub use blocks::select::{
 pub use blocks::thread_pool::{PoolScope, TaskHandle, TaskPanic, ThreadPool};
 pub use blocks::ticker::{TickTimeoutError, Ticker, TickerStopped};
 pub use blocks::timer::{TimerHandle, Timers, send_after, send_interval};
+pub use executor::pool::{DEFAULT_THROUGHPUT, Pool, PoolBuilder, PoolShutDown};
 pub use runtime::actor::{Actor, Context};
 pub use runtime::addr::{ActorId, Addr};
 pub use runtime::ask::ReplyTo;

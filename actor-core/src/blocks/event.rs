@@ -1,6 +1,7 @@
 //! `Event`: a flag threads can set, clear and wait on (the recipes' `threading.Event`).
 
 use crate::sync;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering::SeqCst};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -30,7 +31,13 @@ use std::time::{Duration, Instant};
 /// ```
 #[derive(Debug, Default)]
 pub struct Event {
-    flag: Mutex<bool>,
+    /// The flag itself, read and written without the lock.
+    set: AtomicBool,
+    /// Threads waiting in `changed`, counted under `lock`: `set` takes the lock and wakes only
+    /// when somebody waits (every actor sets two events in its life, mostly with nobody waiting,
+    /// and a wake-up is a system call).
+    waiters: AtomicU32,
+    lock: Mutex<()>,
     changed: Condvar,
 }
 
@@ -42,26 +49,37 @@ impl Event {
 
     /// Sets the flag and wakes every thread waiting for it.
     pub fn set(&self) {
-        *sync::lock(&self.flag) = true;
-        self.changed.notify_all();
+        // A waiter counts itself before it looks at the flag, and the flag is stored before the
+        // count is read (both `SeqCst`): either the waiter sees the flag or this sees the waiter.
+        // Taking the lock before waking means a counted waiter is already inside `wait`.
+        self.set.store(true, SeqCst);
+        if self.waiters.load(SeqCst) > 0 {
+            let _held = sync::lock(&self.lock);
+            self.changed.notify_all();
+        }
     }
 
     /// Clears the flag; later calls to [`wait`](Event::wait) block until the next [`set`](Event::set).
     pub fn clear(&self) {
-        *sync::lock(&self.flag) = false;
+        self.set.store(false, SeqCst);
     }
 
     /// Whether the flag is set now.
     pub fn is_set(&self) -> bool {
-        *sync::lock(&self.flag)
+        self.set.load(SeqCst)
     }
 
     /// Blocks until the flag is set. Returns at once if it already is.
     pub fn wait(&self) {
-        let mut flag = sync::lock(&self.flag);
-        while !*flag {
-            flag = sync::wait(&self.changed, flag);
+        if self.is_set() {
+            return;
         }
+        let mut held = sync::lock(&self.lock);
+        self.waiters.fetch_add(1, SeqCst);
+        while !self.is_set() {
+            held = sync::wait(&self.changed, held);
+        }
+        self.waiters.fetch_sub(1, SeqCst);
     }
 
     /// Blocks until the flag is set or `timeout` has passed; returns whether the flag is set.
@@ -87,13 +105,18 @@ impl Event {
 
     /// Blocks until the flag is set or `deadline` has come; returns whether the flag is set.
     pub fn wait_deadline(&self, deadline: Instant) -> bool {
-        let mut flag = sync::lock(&self.flag);
-        while !*flag {
-            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
-                return false;
-            };
-            flag = sync::wait_timeout(&self.changed, flag, left).0;
+        if self.is_set() {
+            return true;
         }
-        true
+        let mut held = sync::lock(&self.lock);
+        self.waiters.fetch_add(1, SeqCst);
+        while !self.is_set() {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                break;
+            };
+            held = sync::wait_timeout(&self.changed, held, left).0;
+        }
+        self.waiters.fetch_sub(1, SeqCst);
+        self.is_set()
     }
 }

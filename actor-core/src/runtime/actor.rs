@@ -1,9 +1,13 @@
 //! The handler-style `Actor` trait and the `Context` its handlers get.
 
 use std::fmt;
+use std::io;
+use std::sync::Arc;
 
+use crate::executor::pool::PoolInner;
 use crate::runtime::mailbox::Reader;
-use crate::{ActorId, Addr, ExitReason};
+use crate::runtime::spawn::PoolRef;
+use crate::{ActorHandle, ActorId, Addr, Builder, ExitReason};
 
 /// A handler-style actor: state plus a `handle` method called once per message, in order.
 ///
@@ -65,17 +69,74 @@ pub trait Actor: Send + Sized + 'static {
     }
 }
 
-/// What a handler can do besides changing its actor's state: learn its address and end the actor.
+/// What a handler can do besides changing its actor's state: learn its address, end the actor,
+/// start other actors, ask them without waiting, and set timers.
 ///
-/// A `Context` never blocks and never assumes the actor has a thread of its own.
+/// A `Context` never blocks and never assumes the actor has a thread of its own: the same code
+/// runs on a thread or on a [`Pool`](crate::Pool).
 pub struct Context<A: Actor> {
     pub(crate) reader: Reader<A::Msg>,
+    /// The pool this actor runs on; `None` on a thread of its own.
+    pool: Option<Arc<PoolInner>>,
 }
 
 impl<A: Actor> Context<A> {
+    pub(crate) fn new(reader: Reader<A::Msg>, pool: Option<Arc<PoolInner>>) -> Context<A> {
+        Context { reader, pool }
+    }
+
     /// A new address of this actor. Holding it keeps the actor alive, like any [`Addr`].
     pub fn addr(&self) -> Addr<A::Msg> {
-        Addr::new(std::sync::Arc::clone(&self.reader.shared))
+        Addr::new(self.reader.shared.clone())
+    }
+
+    /// Whether this actor runs on a [`Pool`](crate::Pool).
+    pub fn is_pooled(&self) -> bool {
+        self.pool.is_some()
+    }
+
+    /// A [`Builder`] that starts actors where this one runs: on the same pool, or on a thread of
+    /// their own. Set a name or a mailbox on it, then `spawn`.
+    pub fn builder(&self) -> Builder {
+        Builder::new().on(self.pool.as_ref().map(|pool| PoolRef(Arc::clone(pool))))
+    }
+
+    /// Starts `actor` where this one runs: a pooled actor's children share its pool, a thread
+    /// actor's get threads of their own. Never blocks.
+    ///
+    /// # Errors
+    ///
+    /// As [`Builder::spawn`]: the OS refused a thread, or the pool is shutting down.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actor_core::{Actor, Context, Pool};
+    ///
+    /// struct Child;
+    /// impl Actor for Child {
+    ///     type Msg = ();
+    ///     fn handle(&mut self, _: (), _ctx: &mut Context<Self>) {}
+    /// }
+    ///
+    /// struct Parent(Vec<actor_core::ActorHandle<Child>>);
+    /// impl Actor for Parent {
+    ///     type Msg = ();
+    ///     fn handle(&mut self, _: (), ctx: &mut Context<Self>) {
+    ///         let child = ctx.spawn(Child).expect("pool is running");
+    ///         assert_eq!(child.is_pooled(), ctx.is_pooled());
+    ///         self.0.push(child);
+    ///     }
+    /// }
+    ///
+    /// let pool = Pool::builder().workers(2).build().unwrap();
+    /// let parent = pool.spawn(Parent(Vec::new()));
+    /// parent.addr().send(()).unwrap();
+    /// let children = parent.join().into_state().0;
+    /// assert!(children.iter().all(|child| child.is_pooled()));
+    /// ```
+    pub fn spawn<B: Actor>(&self, actor: B) -> io::Result<ActorHandle<B>> {
+        self.builder().spawn(actor)
     }
 
     /// Ends the actor after the current handler returns, without handling queued messages; they
@@ -121,7 +182,7 @@ impl<A: Actor> Context<A> {
 
     /// This actor's name.
     pub fn name(&self) -> &str {
-        &self.reader.shared.name
+        self.reader.shared.name()
     }
 }
 
@@ -129,7 +190,7 @@ impl<A: Actor> fmt::Debug for Context<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
             .field("id", &self.reader.shared.id)
-            .field("name", &self.reader.shared.name)
+            .field("name", &self.reader.shared.name())
             .finish_non_exhaustive()
     }
 }

@@ -1,14 +1,13 @@
 //! `Addr`: the cloneable address that sends to an actor, and `ActorId`.
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
 use std::time::{Duration, Instant};
 
-use crate::chan::cb;
+use crate::executor::pool::on_worker;
 use crate::runtime::ask::{NoReply, ReplyTo, Waiting};
 use crate::runtime::error::{AskError, SendError, SendTimeoutError, TrySendError};
-use crate::runtime::mailbox::{Admit, Envelope, Shared};
+use crate::runtime::mailbox::Link;
 
 /// A process-unique number naming one actor. Never reused within a process.
 ///
@@ -71,12 +70,12 @@ impl fmt::Display for ActorId {
 /// assert_eq!(handle.join().into_state().0, 10);
 /// ```
 pub struct Addr<M> {
-    shared: Arc<Shared<M>>,
+    shared: Link<M>,
 }
 
 impl<M> Addr<M> {
     /// A new counted address of the actor behind `shared`.
-    pub(crate) fn new(shared: Arc<Shared<M>>) -> Addr<M> {
+    pub(crate) fn new(shared: Link<M>) -> Addr<M> {
         shared.addrs.fetch_add(1, SeqCst);
         Addr { shared }
     }
@@ -89,13 +88,7 @@ impl<M> Addr<M> {
     /// ended).
     #[inline]
     pub fn send(&self, msg: M) -> Result<(), SendError<M>> {
-        match self.shared.admit() {
-            Admit::Open => match self.shared.tx.send(Envelope::Msg(msg)) {
-                Ok(()) => Ok(()),
-                Err(returned) => Err(SendError(unwrap_msg(returned.0))),
-            },
-            Admit::Sealed => Err(SendError(msg)),
-        }
+        self.shared.send(msg)
     }
 
     /// Sends a message if there is room now, without blocking.
@@ -123,19 +116,7 @@ impl<M> Addr<M> {
     /// gate_tx.send(()).unwrap();
     /// ```
     pub fn try_send(&self, msg: M) -> Result<(), TrySendError<M>> {
-        match self.shared.admit() {
-            Admit::Open => match self.shared.tx.try_send(Envelope::Msg(msg)) {
-                Ok(()) => Ok(()),
-                Err(cb::TrySendError::Full(returned)) => {
-                    self.shared.void();
-                    Err(TrySendError::Full(unwrap_msg(returned)))
-                }
-                Err(cb::TrySendError::Disconnected(returned)) => {
-                    Err(TrySendError::Closed(unwrap_msg(returned)))
-                }
-            },
-            Admit::Sealed => Err(TrySendError::Closed(msg)),
-        }
+        self.shared.try_send(msg)
     }
 
     /// Sends a message, waiting at most `timeout` for room in a bounded mailbox.
@@ -157,19 +138,7 @@ impl<M> Addr<M> {
     ///
     /// As [`send_timeout`](Addr::send_timeout).
     pub fn send_deadline(&self, msg: M, deadline: Instant) -> Result<(), SendTimeoutError<M>> {
-        match self.shared.admit() {
-            Admit::Open => match self.shared.tx.send_deadline(Envelope::Msg(msg), deadline) {
-                Ok(()) => Ok(()),
-                Err(cb::SendTimeoutError::Timeout(returned)) => {
-                    self.shared.void();
-                    Err(SendTimeoutError::Timeout(unwrap_msg(returned)))
-                }
-                Err(cb::SendTimeoutError::Disconnected(returned)) => {
-                    Err(SendTimeoutError::Closed(unwrap_msg(returned)))
-                }
-            },
-            Admit::Sealed => Err(SendTimeoutError::Closed(msg)),
-        }
+        self.shared.send_deadline(msg, deadline)
     }
 
     /// Sends a request and waits for its reply.
@@ -182,7 +151,9 @@ impl<M> Addr<M> {
     /// # Errors
     ///
     /// [`AskError::Closed`] with the request if the actor no longer accepts messages;
-    /// [`AskError::Stopped`] if it ended or dropped the request without replying.
+    /// [`AskError::Stopped`] if it ended or dropped the request without replying;
+    /// [`AskError::WouldBlock`] with the request, unsent, if called on a worker of a
+    /// [`Pool`](crate::Pool) (a pooled handler asks through [`Context::ask`](crate::Context::ask)).
     ///
     /// # Examples
     ///
@@ -215,6 +186,9 @@ impl<M> Addr<M> {
     /// ```
     pub fn ask<R>(&self, make: impl FnOnce(ReplyTo<R>) -> M) -> Result<R, AskError<M>> {
         let (waiting, port) = Waiting::new();
+        if on_worker() {
+            return Err(AskError::WouldBlock(make(port)));
+        }
         self.send(make(port)).map_err(|e| AskError::Closed(e.0))?;
         waiting
             .wait(&self.shared.end, None)
@@ -254,6 +228,9 @@ impl<M> Addr<M> {
             return self.ask(make);
         };
         let (waiting, port) = Waiting::new();
+        if on_worker() {
+            return Err(AskError::WouldBlock(make(port)));
+        }
         self.send_deadline(make(port), deadline)
             .map_err(|e| match e {
                 SendTimeoutError::Timeout(msg) => AskError::Full(msg),
@@ -301,42 +278,31 @@ impl<M> Addr<M> {
     /// The actor's name: the one given to [`Builder::name`](crate::Builder::name), or
     /// `actor-<id>`.
     pub fn name(&self) -> &str {
-        &self.shared.name
+        self.shared.name()
     }
 
     /// The mailbox capacity: `None` if unbounded.
     pub fn capacity(&self) -> Option<usize> {
-        self.shared.capacity
+        self.shared.capacity()
     }
 
     /// Whether two addresses lead to the same actor.
     pub fn same_actor(&self, other: &Addr<M>) -> bool {
-        Arc::ptr_eq(&self.shared, &other.shared)
-    }
-}
-
-/// The user message inside an envelope the channel handed back. Only `Msg` envelopes go through
-/// the send paths that can fail.
-fn unwrap_msg<M>(envelope: Envelope<M>) -> M {
-    match envelope {
-        Envelope::Msg(msg) => msg,
-        Envelope::Close(_) | Envelope::Wake => {
-            unreachable!("only message envelopes are sent through Addr's send paths")
-        }
+        self.shared.ptr_eq(&other.shared)
     }
 }
 
 impl<M> Clone for Addr<M> {
     fn clone(&self) -> Addr<M> {
-        Addr::new(Arc::clone(&self.shared))
+        Addr::new(self.shared.clone())
     }
 }
 
 impl<M> Drop for Addr<M> {
     fn drop(&mut self) {
         if self.shared.addrs.fetch_sub(1, SeqCst) == 1 {
-            // The last address: a reader blocked on an empty mailbox must notice.
-            self.shared.wake();
+            // The last address: a reader waiting on an empty mailbox must notice.
+            self.shared.last_addr_dropped();
         }
     }
 }
@@ -345,7 +311,7 @@ impl<M> fmt::Debug for Addr<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Addr")
             .field("id", &self.shared.id)
-            .field("name", &self.shared.name)
+            .field("name", &self.shared.name())
             .finish_non_exhaustive()
     }
 }

@@ -9,7 +9,7 @@
 use crate::sync;
 use std::fmt;
 use std::sync::atomic::{
-    AtomicBool, AtomicU64, Ordering::Acquire, Ordering::Release, Ordering::SeqCst,
+    AtomicBool, AtomicU64, AtomicUsize, Ordering::Acquire, Ordering::Release, Ordering::SeqCst,
 };
 use std::sync::{Arc, Mutex};
 use std::thread::{self, Thread};
@@ -133,7 +133,7 @@ impl<R> Waiting<R> {
     /// Waits until the reply comes, the port is dropped, the actor's run ends, or `deadline`.
     pub(crate) fn wait(self, end: &EndWatch, deadline: Option<Instant>) -> Result<R, NoReply> {
         if !self.spin() {
-            let ticket = end.register();
+            let ticket = end.register(Waiter::Thread(thread::current()));
             while !self.slot.settled.load(Acquire) && !end.has_ended() {
                 match deadline {
                     None => thread::park(),
@@ -178,17 +178,27 @@ impl<R> Waiting<R> {
 const SPIN_STEPS: u32 = 7;
 const YIELD_STEPS: u32 = 4;
 
-/// Lets parked askers learn that an actor's run has ended.
+/// Lets askers learn that an actor's run has ended: parked threads are unparked, askers through a
+/// `Context` get a call.
 pub(crate) struct EndWatch {
     ended: AtomicBool,
-    waiters: Mutex<Vec<(u64, Thread)>>,
+    /// How many waiters are registered: lets `mark_ended` skip the lock when nobody waits.
+    count: AtomicUsize,
+    waiters: Mutex<Vec<(u64, Waiter)>>,
     next_ticket: AtomicU64,
+}
+
+/// Someone to tell at the end.
+pub(crate) enum Waiter {
+    Thread(Thread),
+    Call(Box<dyn FnOnce() + Send>),
 }
 
 impl EndWatch {
     pub(crate) fn new() -> EndWatch {
         EndWatch {
             ended: AtomicBool::new(false),
+            count: AtomicUsize::new(0),
             waiters: Mutex::new(Vec::new()),
             next_ticket: AtomicU64::new(0),
         }
@@ -199,24 +209,45 @@ impl EndWatch {
         self.ended.load(SeqCst)
     }
 
-    /// Marks the end and wakes every registered asker.
+    /// Marks the end and tells every registered waiter.
+    ///
+    /// A waiter is counted before it checks `has_ended`, and the end is stored before the count
+    /// is read (all `SeqCst`): either the waiter sees the end or this sees the waiter.
     pub(crate) fn mark_ended(&self) {
         self.ended.store(true, SeqCst);
-        for (_, asker) in sync::lock(&self.waiters).drain(..) {
-            asker.unpark();
+        if self.count.load(SeqCst) == 0 {
+            return;
+        }
+        let waiters = std::mem::take(&mut *sync::lock(&self.waiters));
+        self.count.store(0, SeqCst);
+        for (_, waiter) in waiters {
+            match waiter {
+                Waiter::Thread(asker) => asker.unpark(),
+                Waiter::Call(call) => call(),
+            }
         }
     }
 
-    /// Registers the calling thread to be woken at the end. Register before checking
-    /// [`has_ended`](EndWatch::has_ended): then an end either is seen by that check or wakes
-    /// this thread.
-    fn register(&self) -> u64 {
+    /// Registers a waiter to be told at the end. Register before checking
+    /// [`has_ended`](EndWatch::has_ended): then an end either is seen by that check or reaches
+    /// the waiter.
+    pub(crate) fn register(&self, waiter: Waiter) -> u64 {
         let ticket = self.next_ticket.fetch_add(1, SeqCst);
-        sync::lock(&self.waiters).push((ticket, thread::current()));
+        let mut waiters = sync::lock(&self.waiters);
+        waiters.push((ticket, waiter));
+        self.count.store(waiters.len(), SeqCst);
         ticket
     }
 
-    fn unregister(&self, ticket: u64) {
-        sync::lock(&self.waiters).retain(|(t, _)| *t != ticket);
+    pub(crate) fn unregister(&self, ticket: u64) {
+        let removed = {
+            let mut waiters = sync::lock(&self.waiters);
+            let at = waiters.iter().position(|(t, _)| *t == ticket);
+            let removed = at.map(|at| waiters.swap_remove(at));
+            self.count.store(waiters.len(), SeqCst);
+            removed
+        };
+        // A call's closure may hold addresses: drop it outside the lock.
+        drop(removed);
     }
 }

@@ -121,13 +121,19 @@ pub enum AskError<M> {
     /// (which includes a handler that panicked while holding it).
     #[error("the actor ended or dropped the request without replying")]
     Stopped,
+    /// Refused: [`Addr::ask`](crate::Addr::ask) was called on a worker of a
+    /// [`Pool`](crate::Pool), where waiting would hold a thread other actors need (and a chain of
+    /// handlers asking each other could never finish). The request was not sent. Ask through
+    /// [`Context::ask`](crate::Context::ask) instead: the reply comes back as a message.
+    #[error("ask would block a pool worker; ask through the Context instead")]
+    WouldBlock(M),
 }
 
 impl<M> AskError<M> {
     /// The request, if it was never sent.
     pub fn into_inner(self) -> Option<M> {
         match self {
-            AskError::Closed(msg) | AskError::Full(msg) => Some(msg),
+            AskError::Closed(msg) | AskError::Full(msg) | AskError::WouldBlock(msg) => Some(msg),
             AskError::Timeout | AskError::Stopped => None,
         }
     }
@@ -181,7 +187,15 @@ macro_rules! debug_hiding_message {
 
 debug_hiding_message!(TrySendError { Full, Closed });
 debug_hiding_message!(SendTimeoutError { Timeout, Closed });
-debug_hiding_message!(AskError { Closed, Full }, Timeout, Stopped);
+debug_hiding_message!(
+    AskError {
+        Closed,
+        Full,
+        WouldBlock
+    },
+    Timeout,
+    Stopped
+);
 
 impl<M> fmt::Debug for SendError<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

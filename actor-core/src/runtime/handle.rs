@@ -4,9 +4,11 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::SeqCst;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::runtime::mailbox::Shared;
+use crate::executor::pool::{PoolCell, block_in_place};
+use crate::runtime::mailbox::Link;
 use crate::{Actor, ActorId, Addr, ExitReason};
 
 mod sealed {
@@ -148,22 +150,33 @@ impl<A: Spawned> fmt::Debug for Outcome<A> {
 /// usual, but nobody learns its exit reason and its undelivered messages are dropped with it.
 #[must_use = "dropping an ActorHandle detaches the actor; call join() to learn how it ended"]
 pub struct ActorHandle<A: Spawned> {
-    shared: Arc<Shared<A::Msg>>,
+    shared: Link<A::Msg>,
     own_addr: Option<Addr<A::Msg>>,
-    thread: std::thread::JoinHandle<Outcome<A>>,
+    run: Run<A>,
+}
+
+/// Where the outcome comes from.
+enum Run<A: Spawned> {
+    Thread(JoinHandle<Outcome<A>>),
+    Pool(Arc<dyn TakeOutcome<A>>),
+}
+
+/// A pooled actor's cell, as its handle sees it: the outcome, once the run has ended.
+pub(crate) trait TakeOutcome<A: Spawned>: Send + Sync {
+    fn take(&self) -> Option<Outcome<A>>;
 }
 
 impl<A: Spawned> ActorHandle<A> {
     /// `own_addr` must exist before the thread starts: an actor with no address ends at once.
-    pub(crate) fn new(
-        shared: Arc<Shared<A::Msg>>,
+    pub(crate) fn threaded(
+        shared: Link<A::Msg>,
         own_addr: Addr<A::Msg>,
-        thread: std::thread::JoinHandle<Outcome<A>>,
+        thread: JoinHandle<Outcome<A>>,
     ) -> Self {
         ActorHandle {
             own_addr: Some(own_addr),
             shared,
-            thread,
+            run: Run::Thread(thread),
         }
     }
 
@@ -171,8 +184,44 @@ impl<A: Spawned> ActorHandle<A> {
     pub fn addr(&self) -> Addr<A::Msg> {
         match &self.own_addr {
             Some(addr) => addr.clone(),
-            None => Addr::new(Arc::clone(&self.shared)),
+            None => Addr::new(self.shared.clone()),
         }
+    }
+
+    /// Closes the actor's mailbox, as [`Addr::close`] does: the exit sentinel queues behind every
+    /// message already sent. Returns `true` if this call closed it.
+    ///
+    /// ```
+    /// use actor_core::{Actor, Context, ExitReason};
+    ///
+    /// struct Log(Vec<u8>);
+    /// impl Actor for Log {
+    ///     type Msg = u8;
+    ///     fn handle(&mut self, n: u8, _ctx: &mut Context<Self>) {
+    ///         self.0.push(n);
+    ///     }
+    /// }
+    ///
+    /// let handle = actor_core::spawn(Log(Vec::new()));
+    /// handle.addr().send(1).unwrap();
+    /// assert!(handle.close());
+    /// let outcome = handle.join();
+    /// assert_eq!(outcome.reason(), &ExitReason::Closed);
+    /// assert_eq!(outcome.into_state().0, [1]);
+    /// ```
+    pub fn close(&self) -> bool {
+        self.shared.close()
+    }
+
+    /// Stops the actor after the message it is handling, as [`Addr::stop`] does; what is still
+    /// queued comes back in [`Outcome::undelivered`].
+    pub fn stop(&self) {
+        self.shared.request_stop();
+    }
+
+    /// Whether the actor runs on a [`Pool`](crate::Pool) (`false`: on a thread of its own).
+    pub fn is_pooled(&self) -> bool {
+        matches!(self.run, Run::Pool(_))
     }
 
     /// The actor's id.
@@ -182,7 +231,7 @@ impl<A: Spawned> ActorHandle<A> {
 
     /// The actor's name.
     pub fn name(&self) -> &str {
-        &self.shared.name
+        self.shared.name()
     }
 
     /// Blocks until the actor's `started` hook has run. Returns `true` if it completed, `false`
@@ -208,26 +257,32 @@ impl<A: Spawned> ActorHandle<A> {
     /// assert!(flag.load(Ordering::SeqCst));
     /// ```
     pub fn wait_started(&self) -> bool {
-        self.shared.started.wait();
+        if !self.shared.started.is_set() {
+            block_in_place(|| self.shared.started.wait());
+        }
         self.shared.start_ok.load(SeqCst)
     }
 
     /// Like [`wait_started`](ActorHandle::wait_started), waiting at most `timeout`; `None` if
     /// the hook has not finished by then.
     pub fn wait_started_timeout(&self, timeout: Duration) -> Option<bool> {
-        self.shared
-            .started
-            .wait_timeout(timeout)
+        block_in_place(|| self.shared.started.wait_timeout(timeout))
             .then(|| self.shared.start_ok.load(SeqCst))
     }
 
-    /// Whether the actor's thread has finished.
+    /// Whether the actor's run has finished (for a thread actor: its thread too).
     pub fn is_finished(&self) -> bool {
-        self.thread.is_finished()
+        match &self.run {
+            Run::Thread(thread) => thread.is_finished(),
+            Run::Pool(_) => self.shared.finished.is_set(),
+        }
     }
 
-    /// Gives up the handle's own address, waits until the actor has ended and its thread has
-    /// finished, and returns how it ended.
+    /// Gives up the handle's own address, waits until the actor has ended (and, for a thread
+    /// actor, its thread has finished), and returns how it ended.
+    ///
+    /// Called on a pool worker, the wait is compensated: the pool runs a stand-in thread
+    /// meanwhile (see [`Pool`](crate::Pool)).
     ///
     /// The actor ends when it is closed or stopped, when it panics, or when no address of it is
     /// left (the handle's own is dropped here); join does not close it otherwise.
@@ -238,9 +293,18 @@ impl<A: Spawned> ActorHandle<A> {
     /// [`Outcome`]. A panic in the runtime itself (a bug) is resumed on the joining thread.
     pub fn join(mut self) -> Outcome<A> {
         self.own_addr = None;
-        match self.thread.join() {
-            Ok(outcome) => outcome,
-            Err(panic) => std::panic::resume_unwind(panic),
+        match self.run {
+            Run::Thread(thread) => match block_in_place(|| thread.join()) {
+                Ok(outcome) => outcome,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Run::Pool(cell) => {
+                if !self.shared.finished.is_set() {
+                    block_in_place(|| self.shared.finished.wait());
+                }
+                cell.take()
+                    .expect("a finished pooled actor leaves its outcome for its one handle")
+            }
         }
     }
 
@@ -268,7 +332,7 @@ impl<A: Spawned> ActorHandle<A> {
     pub fn join_timeout(mut self, timeout: Duration) -> Result<Outcome<A>, ActorHandle<A>> {
         self.own_addr = None;
         let finished = match Instant::now().checked_add(timeout) {
-            Some(deadline) => self.shared.finished.wait_deadline(deadline),
+            Some(deadline) => block_in_place(|| self.shared.finished.wait_deadline(deadline)),
             None => true,
         };
         if finished { Ok(self.join()) } else { Err(self) }
@@ -279,8 +343,24 @@ impl<A: Spawned> fmt::Debug for ActorHandle<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ActorHandle")
             .field("id", &self.shared.id)
-            .field("name", &self.shared.name)
-            .field("finished", &self.thread.is_finished())
+            .field("name", &self.shared.name())
+            .field("pooled", &self.is_pooled())
+            .field("finished", &self.is_finished())
             .finish()
+    }
+}
+
+impl<A: Actor> ActorHandle<A> {
+    /// The handle of a pooled actor: its cell is address, outcome slot and state in one.
+    pub(crate) fn pooled(
+        cell: Arc<PoolCell<A>>,
+        shared: Link<A::Msg>,
+        own_addr: Addr<A::Msg>,
+    ) -> Self {
+        ActorHandle {
+            shared,
+            own_addr: Some(own_addr),
+            run: Run::Pool(cell),
+        }
     }
 }

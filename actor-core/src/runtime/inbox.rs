@@ -3,7 +3,6 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::runtime::error::Exit;
@@ -73,7 +72,7 @@ impl<M> Inbox<M> {
 
     /// An address of this actor. Holding it keeps the actor alive, like any [`Addr`].
     pub fn addr(&self) -> Addr<M> {
-        Addr::new(Arc::clone(&self.reader.borrow().shared))
+        Addr::new(self.reader.borrow().shared.clone())
     }
 
     /// This actor's id.

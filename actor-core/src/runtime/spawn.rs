@@ -1,17 +1,17 @@
-//! Starting actors: `Builder`, `spawn`, `spawn_fn`, and the loops their threads run.
+//! Starting actors: `Builder`, `spawn`, `spawn_fn`; the executors do the rest.
 
-use std::cell::RefCell;
+use std::fmt;
 use std::io;
-use std::rc::Rc;
-use std::sync::atomic::Ordering::SeqCst;
+use std::sync::Arc;
 
+use crate::executor::pool::{self, PoolInner, PoolShutDown};
+use crate::executor::thread::{run_handler, run_pull, spawn_thread};
 use crate::runtime::error::Exit;
-use crate::runtime::handle::{FnActor, Outcome};
-use crate::runtime::mailbox::{Next, Reader, Shared, Wait};
-use crate::runtime::unwind::catch;
-use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Inbox, Mailbox};
+use crate::runtime::handle::FnActor;
+use crate::{Actor, ActorHandle, Inbox, Mailbox, Pool};
 
-/// Options for starting an actor: name, mailbox and thread stack size.
+/// Options for starting an actor: name, mailbox, and where it runs (a thread of its own, with a
+/// stack size, or a [`Pool`]).
 ///
 /// ```
 /// use actor_core::{Builder, Inbox, Mailbox};
@@ -32,10 +32,22 @@ pub struct Builder {
     name: Option<String>,
     mailbox: Mailbox,
     stack_size: Option<usize>,
+    pool: Option<PoolRef>,
+}
+
+/// A pool chosen for a spawn.
+#[derive(Clone)]
+pub(crate) struct PoolRef(pub(crate) Arc<PoolInner>);
+
+impl fmt::Debug for PoolRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
 }
 
 impl Builder {
-    /// Default options: unnamed (`actor-<id>`), unbounded mailbox, the platform's stack size.
+    /// Default options: unnamed (`actor-<id>`), unbounded mailbox, a thread of its own with the
+    /// platform's stack size.
     pub fn new() -> Builder {
         Builder::default()
     }
@@ -52,23 +64,74 @@ impl Builder {
         self
     }
 
-    /// Sets the stack size of the actor's thread, in bytes.
+    /// Sets the stack size of the actor's thread, in bytes. Ignored for a pooled actor, which
+    /// runs on the pool's workers (see [`PoolBuilder::stack_size`](crate::PoolBuilder::stack_size)).
     pub fn stack_size(mut self, bytes: usize) -> Builder {
         self.stack_size = Some(bytes);
         self
     }
 
-    /// Starts a handler-style actor on a thread of its own.
+    /// Runs the actor on `pool` instead of a thread of its own. [`spawn_fn`](Builder::spawn_fn)
+    /// ignores this: a pull-style actor waits in `recv` and always needs its own thread.
+    ///
+    /// ```
+    /// use actor_core::{Actor, Builder, Context, Mailbox, Pool};
+    ///
+    /// struct Count(u32);
+    /// impl Actor for Count {
+    ///     type Msg = ();
+    ///     fn handle(&mut self, _: (), _ctx: &mut Context<Self>) {
+    ///         self.0 += 1;
+    ///     }
+    /// }
+    ///
+    /// let pool = Pool::builder().workers(2).build().unwrap();
+    /// let handle = Builder::new()
+    ///     .name("counter")
+    ///     .mailbox(Mailbox::Bounded(8))
+    ///     .pool(&pool)
+    ///     .spawn(Count(0))
+    ///     .unwrap();
+    /// handle.addr().send(()).unwrap();
+    /// assert_eq!(handle.join().into_state().0, 1);
+    /// ```
+    pub fn pool(mut self, pool: &Pool) -> Builder {
+        self.pool = Some(PoolRef(Arc::clone(pool.inner())));
+        self
+    }
+
+    /// Runs the actor on a thread of its own (the default; undoes [`pool`](Builder::pool)).
+    pub fn thread(mut self) -> Builder {
+        self.pool = None;
+        self
+    }
+
+    pub(crate) fn on(mut self, pool: Option<PoolRef>) -> Builder {
+        self.pool = pool;
+        self
+    }
+
+    /// Starts a handler-style actor: on a thread of its own, or on the pool chosen with
+    /// [`pool`](Builder::pool).
     ///
     /// # Errors
     ///
-    /// The operating system's error if it refuses to start a thread.
+    /// The operating system's error if it refuses to start a thread; for a pool that has been
+    /// shut down, an error of kind [`io::ErrorKind::Other`] whose inner error is
+    /// [`PoolShutDown`] (the actor is dropped).
     pub fn spawn<A: Actor>(self, actor: A) -> io::Result<ActorHandle<A>> {
-        self.start(move |reader| run_handler(actor, reader))
+        let name = self.name.map(String::into_boxed_str);
+        match self.pool {
+            Some(PoolRef(pool)) => pool::spawn_on(&pool, actor, self.mailbox, name)
+                .map_err(|_| io::Error::other(PoolShutDown)),
+            None => spawn_thread(name, self.mailbox, self.stack_size, move |reader| {
+                run_handler(actor, reader)
+            }),
+        }
     }
 
-    /// Starts a pull-style actor: `body` runs on a thread of its own and takes messages from its
-    /// [`Inbox`]. See [`spawn_fn`](crate::spawn_fn).
+    /// Starts a pull-style actor: `body` runs on a thread of its own (also when a pool was
+    /// chosen) and takes messages from its [`Inbox`]. See [`spawn_fn`](crate::spawn_fn).
     ///
     /// # Errors
     ///
@@ -78,24 +141,10 @@ impl Builder {
         M: Send + 'static,
         F: FnOnce(Inbox<M>) -> Result<(), Exit> + Send + 'static,
     {
-        self.start(move |reader| run_pull(body, reader))
-    }
-
-    fn start<S, R>(self, run: R) -> io::Result<ActorHandle<S>>
-    where
-        S: crate::Spawned,
-        R: FnOnce(Reader<S::Msg>) -> Outcome<S> + Send + 'static,
-    {
-        let id = ActorId::next();
-        let name = self.name.unwrap_or_else(|| format!("actor-{}", id.get()));
-        let mut thread = std::thread::Builder::new().name(name.clone());
-        if let Some(bytes) = self.stack_size {
-            thread = thread.stack_size(bytes);
-        }
-        let (shared, reader) = Shared::create(self.mailbox, id, name.into_boxed_str());
-        let own_addr = Addr::new(std::sync::Arc::clone(&shared));
-        let thread = thread.spawn(move || run(reader))?;
-        Ok(ActorHandle::new(shared, own_addr, thread))
+        let name = self.name.map(String::into_boxed_str);
+        spawn_thread(name, self.mailbox, self.stack_size, move |reader| {
+            run_pull(body, reader)
+        })
     }
 }
 
@@ -152,65 +201,4 @@ where
     Builder::new()
         .spawn_fn(body)
         .expect("failed to spawn an actor thread")
-}
-
-fn run_handler<A: Actor>(mut actor: A, reader: Reader<A::Msg>) -> Outcome<A> {
-    let shared = std::sync::Arc::clone(&reader.shared);
-    let mut ctx = Context { reader };
-    let started = catch(|| actor.started(&mut ctx));
-    shared.start_ok.store(started.is_ok(), SeqCst);
-    shared.started.set();
-    let mut reason = match started {
-        Err(panic) => ExitReason::Panicked(panic),
-        Ok(()) => loop {
-            match ctx.reader.next(Wait::Block) {
-                Next::Msg(msg) => {
-                    if let Err(panic) = catch(|| actor.handle(msg, &mut ctx)) {
-                        break ExitReason::Panicked(panic);
-                    }
-                }
-                Next::End(ending) => break ending.reason(),
-                Next::Empty => {}
-            }
-        },
-    };
-    let undelivered = ctx.reader.finish();
-    if let Err(panic) = catch(|| actor.stopped(&reason)) {
-        reason = ExitReason::Panicked(panic);
-    }
-    drop(ctx);
-    end_run(&shared);
-    Outcome::new(reason, actor, undelivered)
-}
-
-fn run_pull<M, F>(body: F, reader: Reader<M>) -> Outcome<FnActor<M>>
-where
-    M: Send + 'static,
-    F: FnOnce(Inbox<M>) -> Result<(), Exit>,
-{
-    let shared = std::sync::Arc::clone(&reader.shared);
-    shared.start_ok.store(true, SeqCst);
-    shared.started.set();
-    let reader = Rc::new(RefCell::new(reader));
-    let inbox = Inbox::new(Rc::clone(&reader));
-    let reason = match catch(move || body(inbox)) {
-        // A body that saw the end (`while let Ok(msg) = inbox.recv()`) and then returned ends
-        // for the mailbox's reason; one that returned before that ended by itself.
-        Ok(Ok(())) => match reader.borrow().ending() {
-            Some(ending) => ending.reason(),
-            None => ExitReason::Returned,
-        },
-        Ok(Err(exit)) => exit.reason,
-        Err(panic) => ExitReason::Panicked(panic),
-    };
-    let undelivered = reader.borrow_mut().finish();
-    drop(reader);
-    end_run(&shared);
-    Outcome::new(reason, (), undelivered)
-}
-
-/// The last steps of every run: askers learn the actor is gone, joiners that it has finished.
-fn end_run<M>(shared: &Shared<M>) {
-    shared.end.mark_ended();
-    shared.finished.set();
 }

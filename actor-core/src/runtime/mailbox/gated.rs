@@ -1,5 +1,4 @@
-//! The mailbox: the channel under an actor, the admission gate that makes closing lossless, and
-//! the reader that turns envelopes into messages and exit decisions.
+//! The mailbox of a thread actor: a crossbeam channel behind an admission gate.
 //!
 //! # Why a gate
 //!
@@ -16,41 +15,16 @@
 //! `stop` and for "last address dropped" are not counted; they only make a blocked reader look
 //! at the flags again.
 
-use crate::sync;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::SeqCst};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use std::time::Instant;
 
-use crate::blocks::event::Event;
-use crate::chan::{Receiver, RecvTimeoutError, Sender, TryRecvError, bounded, unbounded};
-use crate::runtime::ask::EndWatch;
-use crate::{ActorId, ExitReason};
+use crate::chan::{Receiver, RecvTimeoutError, Sender, TryRecvError, bounded, cb, unbounded};
+use crate::executor::pool::block_in_place;
+use crate::runtime::error::{SendError, SendTimeoutError, TrySendError};
+use crate::sync;
 
-/// How many messages an actor's mailbox holds.
-///
-/// ```
-/// use actor_core::{Builder, Mailbox};
-///
-/// let handle = Builder::new()
-///     .mailbox(Mailbox::Bounded(1))
-///     .spawn_fn(|inbox: actor_core::Inbox<u8>| {
-///         while inbox.recv().is_ok() {}
-///         Ok(())
-///     })
-///     .unwrap();
-/// assert_eq!(handle.addr().capacity(), Some(1));
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum Mailbox {
-    /// No limit: `send` never blocks. The default.
-    #[default]
-    Unbounded,
-    /// At most this many queued messages: `send` blocks while full (back-pressure), `try_send`
-    /// fails with `Full`, `send_timeout` waits at most its timeout. `Bounded(0)` is taken as
-    /// `Bounded(1)`: an actor's mailbox always has room for one message.
-    Bounded(usize),
-}
+use super::{Ending, Next, Shared, Wait};
 
 /// What travels through the channel.
 pub(crate) enum Envelope<M> {
@@ -67,28 +41,18 @@ const ONE: u64 = 2;
 /// Counts live in the upper 63 bits and wrap; compare them under this mask.
 const COUNT_MASK: u64 = u64::MAX >> 1;
 
-/// State shared by every address of one actor and by its runner.
-pub(crate) struct Shared<M> {
-    pub(crate) tx: Sender<Envelope<M>>,
+/// The sending side and the gate, shared by every address.
+pub(crate) struct Gated<M> {
     /// Written by every send: alone on its cache line, so senders never invalidate the line the
     /// reader polls (`stop`) on each message.
     gate: CacheLine<AtomicU64>,
     voids: AtomicU64,
-    /// Live `Addr` values; when it falls to zero the actor drains and ends.
-    pub(crate) addrs: AtomicUsize,
-    stop: AtomicBool,
     /// The admitted count when `stop()` sealed the gate. Written under its lock together with
     /// the seal, so a reader that finds the gate sealed knows where the count is: here, or in the
     /// exit sentinel.
     stop_admitted: Mutex<Option<u64>>,
+    tx: Sender<Envelope<M>>,
     pub(crate) capacity: Option<usize>,
-    pub(crate) id: ActorId,
-    pub(crate) name: Box<str>,
-    /// Marked when the actor's run ends: wakes askers whose request will never be answered.
-    pub(crate) end: EndWatch,
-    pub(crate) started: Event,
-    pub(crate) start_ok: AtomicBool,
-    pub(crate) finished: Event,
 }
 
 /// A value alone on its cache line (128 bytes covers adjacent-line prefetching on x86).
@@ -102,59 +66,112 @@ impl<T> std::ops::Deref for CacheLine<T> {
     }
 }
 
-pub(crate) enum Admit {
+enum Admit {
     Open,
     Sealed,
 }
 
-impl<M> Shared<M> {
-    /// A mailbox and its reader.
-    pub(crate) fn create(
-        mailbox: Mailbox,
-        id: ActorId,
-        name: Box<str>,
-    ) -> (Arc<Shared<M>>, Reader<M>) {
-        let (tx, rx) = match mailbox {
-            Mailbox::Unbounded => unbounded(),
-            Mailbox::Bounded(n) => bounded(n.max(1)),
+impl<M> Gated<M> {
+    /// A gated channel of this capacity (`None`: unbounded) and its receiving side.
+    pub(crate) fn create(capacity: Option<usize>) -> (Box<Gated<M>>, Box<GatedReader<M>>) {
+        let (tx, rx) = match capacity {
+            None => unbounded(),
+            Some(n) => bounded(n),
         };
-        let shared = Arc::new(Shared {
-            tx,
+        let gated = Box::new(Gated {
             gate: CacheLine(AtomicU64::new(0)),
             voids: AtomicU64::new(0),
-            addrs: AtomicUsize::new(0),
-            stop: AtomicBool::new(false),
             stop_admitted: Mutex::new(None),
-            capacity: match mailbox {
-                Mailbox::Unbounded => None,
-                Mailbox::Bounded(n) => Some(n.max(1)),
-            },
-            id,
-            name,
-            end: EndWatch::new(),
-            started: Event::new(),
-            start_ok: AtomicBool::new(false),
-            finished: Event::new(),
+            tx,
+            capacity,
         });
-        let reader = Reader {
-            shared: Arc::clone(&shared),
+        let reader = Box::new(GatedReader {
             rx,
             received: 0,
             sealed: None,
-            ended: None,
-        };
-        (shared, reader)
+        });
+        (gated, reader)
     }
 
     /// Passes the gate. After `Admit::Open` the caller must push a `Msg` or call [`void`].
     ///
-    /// [`void`]: Shared::void
+    /// [`void`]: Gated::void
     #[inline]
-    pub(crate) fn admit(&self) -> Admit {
+    fn admit(&self) -> Admit {
         if self.gate.fetch_add(ONE, SeqCst) & SEALED == 0 {
             Admit::Open
         } else {
             Admit::Sealed
+        }
+    }
+
+    #[inline]
+    pub(crate) fn send(&self, msg: M) -> Result<(), SendError<M>> {
+        let Admit::Open = self.admit() else {
+            return Err(SendError(msg));
+        };
+        let envelope = match self.capacity {
+            None => Envelope::Msg(msg),
+            // A full bounded mailbox makes the sender wait: on a pool worker, only after the
+            // pool has a stand-in for this worker.
+            Some(_) => match self.tx.try_send(Envelope::Msg(msg)) {
+                Ok(()) => return Ok(()),
+                Err(cb::TrySendError::Full(envelope)) => {
+                    return block_in_place(|| self.tx.send(envelope))
+                        .map_err(|returned| SendError(unwrap_msg(returned.0)));
+                }
+                Err(cb::TrySendError::Disconnected(envelope)) => {
+                    return Err(SendError(unwrap_msg(envelope)));
+                }
+            },
+        };
+        self.tx
+            .send(envelope)
+            .map_err(|returned| SendError(unwrap_msg(returned.0)))
+    }
+
+    pub(crate) fn try_send(&self, msg: M) -> Result<(), TrySendError<M>> {
+        let Admit::Open = self.admit() else {
+            return Err(TrySendError::Closed(msg));
+        };
+        match self.tx.try_send(Envelope::Msg(msg)) {
+            Ok(()) => Ok(()),
+            Err(cb::TrySendError::Full(returned)) => {
+                self.void();
+                Err(TrySendError::Full(unwrap_msg(returned)))
+            }
+            Err(cb::TrySendError::Disconnected(returned)) => {
+                Err(TrySendError::Closed(unwrap_msg(returned)))
+            }
+        }
+    }
+
+    pub(crate) fn send_deadline(
+        &self,
+        msg: M,
+        deadline: Instant,
+    ) -> Result<(), SendTimeoutError<M>> {
+        let Admit::Open = self.admit() else {
+            return Err(SendTimeoutError::Closed(msg));
+        };
+        let sent = match self.tx.try_send(Envelope::Msg(msg)) {
+            Ok(()) => Ok(()),
+            Err(cb::TrySendError::Full(envelope)) => {
+                block_in_place(|| self.tx.send_deadline(envelope, deadline))
+            }
+            Err(cb::TrySendError::Disconnected(envelope)) => {
+                Err(cb::SendTimeoutError::Disconnected(envelope))
+            }
+        };
+        match sent {
+            Ok(()) => Ok(()),
+            Err(cb::SendTimeoutError::Timeout(returned)) => {
+                self.void();
+                Err(SendTimeoutError::Timeout(unwrap_msg(returned)))
+            }
+            Err(cb::SendTimeoutError::Disconnected(returned)) => {
+                Err(SendTimeoutError::Closed(unwrap_msg(returned)))
+            }
         }
     }
 
@@ -163,7 +180,7 @@ impl<M> Shared<M> {
     /// Only a sealed mailbox has a reader that counts voids, so only then is a wake-up pushed (an
     /// open one would take a slot of a bounded mailbox for nothing). Both steps are `SeqCst`: if
     /// the reader read `voids` before this increment, this load sees its seal.
-    pub(crate) fn void(&self) {
+    fn void(&self) {
         self.voids.fetch_add(1, SeqCst);
         if self.is_sealed() {
             let _ = self.tx.try_send(Envelope::Wake);
@@ -171,7 +188,7 @@ impl<M> Shared<M> {
     }
 
     /// Seals the gate. Returns the admitted count if this call sealed it, `None` if it already was.
-    pub(crate) fn seal(&self) -> Option<u64> {
+    fn seal(&self) -> Option<u64> {
         let old = self.gate.fetch_or(SEALED, SeqCst);
         (old & SEALED == 0).then_some((old >> 1) & COUNT_MASK)
     }
@@ -187,94 +204,66 @@ impl<M> Shared<M> {
             Some(admitted) => {
                 // The reader keeps draining until it has this sentinel, so the send completes
                 // even on a full bounded mailbox.
-                let _ = self.tx.send(Envelope::Close(admitted));
+                let _ = block_in_place(|| self.tx.send(Envelope::Close(admitted)));
                 true
             }
             None => false,
         }
     }
 
-    /// Asks the actor to end after its current message. Seals the gate at once: later sends fail.
-    pub(crate) fn request_stop(&self) {
-        {
-            let mut slot = sync::lock(&self.stop_admitted);
-            if let Some(admitted) = self.seal() {
-                *slot = Some(admitted);
-            }
+    /// Seals the gate for `stop`, keeping the admitted count where the reader finds it.
+    pub(crate) fn seal_for_stop(&self) {
+        let mut slot = sync::lock(&self.stop_admitted);
+        if let Some(admitted) = self.seal() {
+            *slot = Some(admitted);
         }
-        self.stop.store(true, SeqCst);
-        let _ = self.tx.try_send(Envelope::Wake);
     }
 
+    /// Makes a blocked reader look at the flags again.
     pub(crate) fn wake(&self) {
         let _ = self.tx.try_send(Envelope::Wake);
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Ending {
-    Closed,
-    Stopped,
-}
-
-impl Ending {
-    pub(crate) fn reason(self) -> ExitReason {
-        match self {
-            Ending::Closed => ExitReason::Closed,
-            Ending::Stopped => ExitReason::Stopped,
+/// The user message inside an envelope the channel handed back. Only `Msg` envelopes go through
+/// the send paths that can fail.
+fn unwrap_msg<M>(envelope: Envelope<M>) -> M {
+    match envelope {
+        Envelope::Msg(msg) => msg,
+        Envelope::Close(_) | Envelope::Wake => {
+            unreachable!("only message envelopes are sent through the send paths")
         }
     }
 }
 
-/// How long [`Reader::next`] may wait for a message.
-#[derive(Clone, Copy)]
-pub(crate) enum Wait {
-    Block,
-    Poll,
-    Until(Instant),
-}
-
-pub(crate) enum Next<M> {
-    Msg(M),
-    /// No message within the allowed wait.
-    Empty,
-    End(Ending),
-}
-
-/// The receiving side of a mailbox, owned by the actor's runner.
-pub(crate) struct Reader<M> {
-    pub(crate) shared: Arc<Shared<M>>,
+/// The receiving side, owned by the actor's run.
+pub(crate) struct GatedReader<M> {
     rx: Receiver<Envelope<M>>,
     /// Admitted messages taken off the channel so far (wrapping).
     received: u64,
     /// `None` while open. Once sealed, the number of admitted messages to account for before
     /// the end (`Some(None)`: that number is still travelling in the exit sentinel).
     sealed: Option<Option<u64>>,
-    /// Set once the reader has decided to end; every later `next` repeats it.
-    ended: Option<Ending>,
 }
 
-impl<M> Reader<M> {
-    /// The next message, or the decision to end.
-    pub(crate) fn next(&mut self, wait: Wait) -> Next<M> {
+impl<M> GatedReader<M> {
+    /// The next message, or the decision to end (`Err`).
+    pub(crate) fn next(&mut self, shared: &Shared<M>, gated: &Gated<M>, wait: Wait) -> Next<M> {
         loop {
-            if let Some(ending) = self.ended {
-                return Next::End(ending);
-            }
-            if self.shared.stop.load(SeqCst) {
-                return self.end(Ending::Stopped);
+            if shared.stop.load(SeqCst) {
+                return Next::End(Ending::Stopped);
             }
             if let Some(Some(admitted)) = self.sealed {
-                if self.accounted_for(admitted) {
-                    return self.end(Ending::Closed);
+                if self.accounted_for(gated, admitted) {
+                    return Next::End(Ending::Closed);
                 }
             }
             let envelope = match self.rx.try_recv() {
                 Ok(envelope) => envelope,
                 Err(TryRecvError::Empty) => {
-                    if self.sealed.is_none() && self.shared.addrs.load(SeqCst) == 0 {
+                    if self.sealed.is_none() && shared.addrs.load(SeqCst) == 0 {
                         // Nobody can send any more: drain what is queued, then end.
-                        self.seal();
+                        self.seal(gated);
                         continue;
                     }
                     let got = match wait {
@@ -285,11 +274,11 @@ impl<M> Reader<M> {
                     match got {
                         Ok(envelope) => envelope,
                         Err(RecvTimeoutError::Timeout) => return Next::Empty,
-                        // `Shared` holds a sender as long as this reader exists.
-                        Err(RecvTimeoutError::Disconnected) => return self.end(Ending::Closed),
+                        // `Gated` holds a sender as long as this reader exists.
+                        Err(RecvTimeoutError::Disconnected) => return Next::End(Ending::Closed),
                     }
                 }
-                Err(TryRecvError::Disconnected) => return self.end(Ending::Closed),
+                Err(TryRecvError::Disconnected) => return Next::End(Ending::Closed),
             };
             match envelope {
                 Envelope::Msg(msg) => {
@@ -303,22 +292,22 @@ impl<M> Reader<M> {
     }
 
     /// Seals the mailbox if it is still open. Messages admitted before are still delivered.
-    pub(crate) fn seal(&mut self) {
+    pub(crate) fn seal(&mut self, gated: &Gated<M>) {
         if self.sealed.is_none() {
-            let slot = sync::lock(&self.shared.stop_admitted);
+            let slot = sync::lock(&gated.stop_admitted);
             // Sealed before by `close()`: the count travels in its sentinel (`None` here).
-            self.sealed = Some(self.shared.seal().or(*slot));
+            self.sealed = Some(gated.seal().or(*slot));
         }
     }
 
-    /// Ends the run: seals the mailbox and collects every admitted message not yet received.
-    pub(crate) fn finish(&mut self) -> Vec<M> {
-        self.seal();
+    /// Seals and collects every admitted message not yet received.
+    pub(crate) fn finish(&mut self, gated: &Gated<M>) -> Vec<M> {
+        self.seal(gated);
         let mut admitted = self.sealed.flatten();
         let mut left = Vec::new();
         loop {
             if let Some(count) = admitted {
-                if self.accounted_for(count) {
+                if self.accounted_for(gated, count) {
                     break;
                 }
             }
@@ -333,23 +322,11 @@ impl<M> Reader<M> {
             }
         }
         self.sealed = Some(admitted);
-        self.ended.get_or_insert(Ending::Closed);
         left
     }
 
-    /// The end this reader has reported, if any.
-    pub(crate) fn ending(&self) -> Option<Ending> {
-        self.ended
-    }
-
-    fn end(&mut self, ending: Ending) -> Next<M> {
-        self.seal();
-        self.ended = Some(ending);
-        Next::End(ending)
-    }
-
-    fn accounted_for(&self, admitted: u64) -> bool {
-        let done = self.received.wrapping_add(self.shared.voids.load(SeqCst));
+    fn accounted_for(&self, gated: &Gated<M>, admitted: u64) -> bool {
+        let done = self.received.wrapping_add(gated.voids.load(SeqCst));
         done & COUNT_MASK == admitted
     }
 }

@@ -1,0 +1,175 @@
+//! A pooled actor: its mailbox, its state and its run in one allocation, and the turn a worker
+//! gives it.
+
+use std::sync::atomic::Ordering::SeqCst;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::worker::{Job, PoolInner, Runnable, Turn};
+use crate::runtime::handle::TakeOutcome;
+use crate::runtime::mailbox::{Host, Link, Next, Queue, Reader, Shared, Side, Wait};
+use crate::runtime::unwind::catch;
+use crate::sync;
+use crate::{Actor, ActorId, Addr, Context, ExitReason, Mailbox, Outcome};
+
+/// Everything a pooled actor is. Addresses, the handle and the worker's queue entry all point at
+/// this one allocation.
+pub(crate) struct PoolCell<A: Actor> {
+    shared: Shared<A::Msg>,
+    pool: Arc<PoolInner>,
+    /// Where the pool's registry keeps this actor.
+    slot: Mutex<(usize, usize)>,
+    run: Mutex<Run<A>>,
+}
+
+enum Run<A: Actor> {
+    /// Between the allocation and the first run's set-up.
+    Making,
+    Live {
+        actor: A,
+        ctx: Context<A>,
+        started: bool,
+    },
+    /// Ended; the outcome waits for the joiner (`None` once taken).
+    Done(Option<Outcome<A>>),
+}
+
+impl<A: Actor> PoolCell<A> {
+    /// Makes the cell and queues its first run. `None` (with the actor dropped) if the pool is
+    /// shutting down.
+    pub(crate) fn start(
+        pool: &Arc<PoolInner>,
+        actor: A,
+        mailbox: Mailbox,
+        name: Option<Box<str>>,
+    ) -> Result<(Arc<PoolCell<A>>, Link<A::Msg>, Addr<A::Msg>), A> {
+        let id = ActorId::next();
+        let cell = Arc::new(PoolCell {
+            shared: Shared::for_pool(mailbox, id, name),
+            pool: Arc::clone(pool),
+            slot: Mutex::new((usize::MAX, usize::MAX)),
+            run: Mutex::new(Run::Making),
+        });
+        let job: Job = cell.clone();
+        let Some(slot) = pool.register(&job) else {
+            return Err(actor);
+        };
+        *sync::lock(&cell.slot) = slot;
+        let link = Link::new(cell.clone());
+        // The handle's own address exists before the first run: an actor with no address ends.
+        let own_addr = Addr::new(link.clone());
+        let ctx = Context::new(
+            Reader::new(link.clone(), Side::Lean),
+            Some(Arc::clone(pool)),
+        );
+        *sync::lock(&cell.run) = Run::Live {
+            actor,
+            ctx,
+            started: false,
+        };
+        // The mailbox starts out "scheduled": this is the one queueing of the first run.
+        pool.schedule(job);
+        Ok((cell, link, own_addr))
+    }
+
+    fn lean_release(&self) -> bool {
+        match &self.shared.queue {
+            Queue::Lean(lean) => lean.release(&self.shared),
+            Queue::Gated(_) => unreachable!("a pooled actor has a lean mailbox"),
+        }
+    }
+
+    /// The last steps of a run: undelivered messages, the `stopped` hook, the outcome, and the
+    /// signals for askers, joiners and the pool.
+    fn finish(&self, mut run: MutexGuard<'_, Run<A>>, mut reason: ExitReason) {
+        let Run::Live {
+            mut actor, mut ctx, ..
+        } = std::mem::replace(&mut *run, Run::Making)
+        else {
+            unreachable!("only a live actor finishes");
+        };
+        let undelivered = ctx.reader.finish();
+        if let Err(panic) = catch(|| actor.stopped(&reason)) {
+            reason = ExitReason::Panicked(panic);
+        }
+        // Dropping the context cancels the actor's timers and lets go of the cell.
+        drop(ctx);
+        *run = Run::Done(Some(Outcome::new(reason, actor, undelivered)));
+        drop(run);
+        self.shared.end.mark_ended();
+        self.shared.finished.set();
+        self.pool.unregister(*sync::lock(&self.slot));
+    }
+}
+
+impl<A: Actor> Host<A::Msg> for PoolCell<A> {
+    #[inline]
+    fn shared(&self) -> &Shared<A::Msg> {
+        &self.shared
+    }
+
+    fn schedule(self: Arc<Self>) {
+        let pool = Arc::clone(&self.pool);
+        pool.schedule(self);
+    }
+}
+
+impl<A: Actor> Runnable for PoolCell<A> {
+    fn run(self: Arc<Self>, budget: usize) -> Turn {
+        let mut run = sync::lock(&self.run);
+        let Run::Live {
+            actor,
+            ctx,
+            started,
+        } = &mut *run
+        else {
+            return Turn::Done;
+        };
+        if !*started {
+            *started = true;
+            let hook = catch(|| actor.started(ctx));
+            self.shared.start_ok.store(hook.is_ok(), SeqCst);
+            self.shared.started.set();
+            if let Err(panic) = hook {
+                self.finish(run, ExitReason::Panicked(panic));
+                return Turn::Done;
+            }
+        }
+        for _ in 0..budget {
+            match ctx.reader.next(Wait::Poll) {
+                Next::Msg(msg) => {
+                    if let Err(panic) = catch(|| actor.handle(msg, ctx)) {
+                        self.finish(run, ExitReason::Panicked(panic));
+                        return Turn::Done;
+                    }
+                }
+                Next::End(ending) => {
+                    self.finish(run, ending.reason());
+                    return Turn::Done;
+                }
+                Next::Empty => {
+                    drop(run);
+                    return if self.lean_release() {
+                        Turn::Again(self)
+                    } else {
+                        Turn::Idle
+                    };
+                }
+            }
+        }
+        drop(run);
+        Turn::Again(self)
+    }
+
+    fn stop(self: Arc<Self>) {
+        Link::new(self).request_stop();
+    }
+}
+
+impl<A: Actor> TakeOutcome<A> for PoolCell<A> {
+    fn take(&self) -> Option<Outcome<A>> {
+        match &mut *sync::lock(&self.run) {
+            Run::Done(outcome) => outcome.take(),
+            _ => None,
+        }
+    }
+}

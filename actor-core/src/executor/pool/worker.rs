@@ -1,0 +1,541 @@
+//! The pool's worker threads: where a queued actor is picked up, how idle workers find work,
+//! sleep and wake, and how a worker that must block is stood in for.
+//!
+//! # Run queues
+//!
+//! Each worker owns a FIFO deque and a one-job "next" slot; the pool has one injector for work
+//! queued from outside its workers. An actor made runnable by a handler running on a worker goes
+//! to that worker's next slot, so a message hop from actor to actor usually stays on the core
+//! that has both in cache (the slot's previous occupant moves to the deque, where other workers
+//! can steal it). A worker takes work in this order: the next slot (at most [`NEXT_STREAK`]
+//! times in a row, so two actors passing a message back and forth cannot starve the rest), its
+//! deque, the injector (first, on every [`INJECTOR_EVERY`]th job, so outside work is never
+//! starved), then the other workers' deques. An actor that used up its batch goes to the back of
+//! the deque.
+//!
+//! # Sleeping
+//!
+//! A worker with nothing to do spins and yields a little (a wake-up costs microseconds), then
+//! registers as sleeping, looks at every queue once more and waits. Whoever queues work that
+//! another worker could take wakes one sleeper; filling the empty next slot wakes nobody, since
+//! the worker doing it will run that job next. Registration and that check pair up through
+//! `SeqCst` fences, so a job queued while a worker falls asleep is seen by one side or the other.
+//!
+//! # Blocking on a worker
+//!
+//! [`block_in_place`] wraps every wait the runtime may do on a worker (a send to a full bounded
+//! mailbox, `join`, `wait_started`): the worker hands its next slot to its deque and, if the pool
+//! would otherwise have fewer than its size of running workers, starts a stand-in thread. Stand-
+//! ins run the same loop without a deque of their own and leave once the pool has its size of
+//! unblocked workers again.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst, fence};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+
+use super::deque::{Injector, Steal, Stealer, Worker};
+use crate::sync;
+
+/// An actor on a run queue.
+pub(crate) type Job = Arc<dyn Runnable>;
+
+/// What a worker can do with a pooled actor.
+pub(crate) trait Runnable: Send + Sync {
+    /// Handles up to `budget` messages (the first turn also runs the `started` hook).
+    fn run(self: Arc<Self>, budget: usize) -> Turn;
+    /// Ends the actor out of band, as `Addr::stop` does.
+    fn stop(self: Arc<Self>);
+}
+
+/// How a turn ended.
+pub(crate) enum Turn {
+    /// The mailbox is empty and the actor is idle again: a later send queues it.
+    Idle,
+    /// More to do: queue it again.
+    Again(Job),
+    /// The actor has ended.
+    Done,
+}
+
+/// The next slot is used at most this many times in a row.
+const NEXT_STREAK: u32 = 16;
+/// Every this many jobs, a worker looks at the injector first.
+const INJECTOR_EVERY: u32 = 61;
+/// Rounds of spinning, then of yielding, before a worker sleeps.
+const SPIN_ROUNDS: u32 = 6;
+const YIELD_ROUNDS: u32 = 16;
+
+/// The state a pool's workers and its actors share.
+pub(crate) struct PoolInner {
+    pub(crate) name: Box<str>,
+    pub(crate) size: usize,
+    pub(crate) throughput: usize,
+    pub(crate) stack_size: Option<usize>,
+    injector: Injector<Job>,
+    /// One per core worker, in worker order.
+    stealers: Box<[Stealer<Job>]>,
+    sleep: Sleep,
+    /// Every actor of this pool that has not ended, in shards by id.
+    live: Box<[Mutex<Slab>]>,
+    live_count: AtomicUsize,
+    /// Set by shutdown: no more spawns; workers leave once no actor is left.
+    closing: AtomicBool,
+    /// Threads running the worker loop (core workers and stand-ins), and how many of them are
+    /// blocked in `block_in_place`.
+    running: AtomicUsize,
+    blocked: AtomicUsize,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+struct Sleep {
+    state: Mutex<SleepState>,
+    wake: Condvar,
+    /// Mirrors `SleepState::sleeping` for the check on every push.
+    sleeping: AtomicUsize,
+    /// Workers spinning in search of work: while one is, a push wakes nobody (it will find the
+    /// job), so a burst of pushes costs at most one wake-up.
+    searching: AtomicUsize,
+}
+
+/// Live actors of one shard: slots, and the indices of the free ones.
+#[derive(Default)]
+struct Slab {
+    slots: Vec<Option<Job>>,
+    free: Vec<usize>,
+}
+
+struct SleepState {
+    sleeping: usize,
+    /// Wake-ups granted and not yet taken.
+    wakes: usize,
+}
+
+/// What a worker thread keeps of its own.
+struct Local {
+    pool: Arc<PoolInner>,
+    /// The worker's index; stand-ins share the last registry shard.
+    index: usize,
+    /// `None` on a stand-in.
+    deque: Option<Worker<Job>>,
+    next: Option<Job>,
+    streak: u32,
+    ticks: u32,
+}
+
+thread_local! {
+    static LOCAL: RefCell<Option<Local>> = const { RefCell::new(None) };
+}
+
+impl PoolInner {
+    /// A pool's shared state and the deques of its `size` core workers.
+    pub(crate) fn new(
+        name: Box<str>,
+        size: usize,
+        throughput: usize,
+        stack_size: Option<usize>,
+    ) -> (Arc<PoolInner>, Vec<Worker<Job>>) {
+        let deques: Vec<Worker<Job>> = (0..size).map(|_| Worker::new_fifo()).collect();
+        let inner = Arc::new(PoolInner {
+            name,
+            size,
+            throughput,
+            stack_size,
+            injector: Injector::new(),
+            stealers: deques.iter().map(Worker::stealer).collect(),
+            sleep: Sleep {
+                state: Mutex::new(SleepState {
+                    sleeping: 0,
+                    wakes: 0,
+                }),
+                wake: Condvar::new(),
+                sleeping: AtomicUsize::new(0),
+                searching: AtomicUsize::new(0),
+            },
+            // One shard per core worker, one shared by stand-ins and outside threads.
+            live: (0..=size).map(|_| Mutex::new(Slab::default())).collect(),
+            live_count: AtomicUsize::new(0),
+            closing: AtomicBool::new(false),
+            running: AtomicUsize::new(0),
+            blocked: AtomicUsize::new(0),
+            threads: Mutex::new(Vec::new()),
+        });
+        (inner, deques)
+    }
+
+    /// Starts one worker thread (`deque: None` for a stand-in).
+    pub(crate) fn start_thread(
+        self: &Arc<Self>,
+        index: usize,
+        deque: Option<Worker<Job>>,
+    ) -> std::io::Result<()> {
+        let kind = if deque.is_some() { "worker" } else { "standin" };
+        let mut builder = std::thread::Builder::new().name(format!("{}-{kind}-{index}", self.name));
+        if let Some(bytes) = self.stack_size {
+            builder = builder.stack_size(bytes);
+        }
+        let pool = Arc::clone(self);
+        self.running.fetch_add(1, SeqCst);
+        match builder.spawn(move || run_worker(pool, index, deque)) {
+            Ok(handle) => {
+                let mut threads = sync::lock(&self.threads);
+                threads.retain(|t| !t.is_finished());
+                threads.push(handle);
+                Ok(())
+            }
+            Err(err) => {
+                self.running.fetch_sub(1, SeqCst);
+                Err(err)
+            }
+        }
+    }
+
+    pub(crate) fn is_closing(&self) -> bool {
+        self.closing.load(SeqCst)
+    }
+
+    /// Records a new actor, unless the pool is shutting down (`None`). Returns the shard and
+    /// slot to give back to [`unregister`](PoolInner::unregister). Its first run is queued by the
+    /// caller.
+    ///
+    /// A worker registers into a shard of its own (the actors it spawns mostly end on it, so the
+    /// shard's lock and lines stay on one core); other threads share the last shard.
+    pub(crate) fn register(&self, job: &Job) -> Option<(usize, usize)> {
+        let at = self.own_shard();
+        let mut shard = sync::lock(&self.live[at]);
+        if self.is_closing() {
+            return None;
+        }
+        let job = Some(Arc::clone(job));
+        let slot = match shard.free.pop() {
+            Some(slot) => {
+                shard.slots[slot] = job;
+                slot
+            }
+            None => {
+                shard.slots.push(job);
+                shard.slots.len() - 1
+            }
+        };
+        self.live_count.fetch_add(1, SeqCst);
+        Some((at, slot))
+    }
+
+    /// The registry shard of the calling thread.
+    fn own_shard(&self) -> usize {
+        LOCAL
+            .with(|local| {
+                let local = local.try_borrow().ok()?;
+                let local = local.as_ref()?;
+                std::ptr::eq(Arc::as_ptr(&local.pool), self).then_some(local.index)
+            })
+            .unwrap_or(self.live.len() - 1)
+    }
+
+    /// Forgets an actor that has ended.
+    pub(crate) fn unregister(&self, (at, slot): (usize, usize)) {
+        let removed = {
+            let mut shard = sync::lock(&self.live[at]);
+            let removed = shard.slots.get_mut(slot).and_then(Option::take);
+            if removed.is_some() {
+                shard.free.push(slot);
+            }
+            removed
+        };
+        if removed.is_some() && self.live_count.fetch_sub(1, SeqCst) == 1 && self.is_closing() {
+            // The last actor of a closing pool: the workers may leave now.
+            self.sleep.wake_all();
+        }
+        drop(removed);
+    }
+
+    /// How many actors of this pool have not ended.
+    pub(crate) fn live(&self) -> usize {
+        self.live_count.load(SeqCst)
+    }
+
+    /// Queues `job`: on this pool's worker, into its next slot; elsewhere, into the injector.
+    pub(crate) fn schedule(&self, job: Job) {
+        let job = LOCAL.with(|local| {
+            let Ok(mut local) = local.try_borrow_mut() else {
+                return Some(job);
+            };
+            match local.as_mut() {
+                Some(local) if std::ptr::eq(Arc::as_ptr(&local.pool), self) => match &local.deque {
+                    Some(deque) => {
+                        if let Some(previous) = local.next.replace(job) {
+                            deque.push(previous);
+                            self.wake_one();
+                        }
+                        None
+                    }
+                    None => Some(job),
+                },
+                _ => Some(job),
+            }
+        });
+        if let Some(job) = job {
+            self.injector.push(job);
+            self.wake_one();
+        }
+    }
+
+    /// Queues a job at the back, as a worker does with an actor that used up its batch.
+    fn requeue(&self, local: &Local, job: Job) {
+        match &local.deque {
+            Some(deque) => deque.push(job),
+            None => self.injector.push(job),
+        }
+        self.wake_one();
+    }
+
+    fn wake_one(&self) {
+        fence(SeqCst);
+        if self.sleep.sleeping.load(SeqCst) > 0 && self.sleep.searching.load(SeqCst) == 0 {
+            let mut state = sync::lock(&self.sleep.state);
+            if state.wakes < state.sleeping {
+                state.wakes += 1;
+                self.sleep.wake.notify_one();
+            }
+        }
+    }
+
+    /// Whether any queue other workers can take from holds a job.
+    fn has_work(&self) -> bool {
+        !self.injector.is_empty() || self.stealers.iter().any(|s| !s.is_empty())
+    }
+
+    /// Begins shutdown: no more spawns; every live actor is stopped.
+    pub(crate) fn close(&self) {
+        if self.closing.swap(true, SeqCst) {
+            return;
+        }
+        let mut actors = Vec::new();
+        for shard in self.live.iter() {
+            // Taking each shard's lock after `closing` is set means no spawn slips past.
+            actors.extend(sync::lock(shard).slots.iter().flatten().cloned());
+        }
+        for actor in actors {
+            actor.stop();
+        }
+        self.sleep.wake_all();
+    }
+
+    /// Waits for every worker thread to leave. Call after [`close`](PoolInner::close).
+    pub(crate) fn join_threads(&self) {
+        loop {
+            let threads = std::mem::take(&mut *sync::lock(&self.threads));
+            if threads.is_empty() {
+                return;
+            }
+            for thread in threads {
+                let _ = thread.join();
+            }
+        }
+    }
+
+    /// The pool's threads that are running (core workers and stand-ins, blocked or not).
+    pub(crate) fn threads(&self) -> usize {
+        self.running.load(SeqCst)
+    }
+}
+
+impl Sleep {
+    fn wake_all(&self) {
+        let mut state = sync::lock(&self.state);
+        state.wakes = state.sleeping;
+        self.wake.notify_all();
+    }
+}
+
+/// Whether the calling thread is a worker (or stand-in) of some pool.
+pub(crate) fn on_worker() -> bool {
+    LOCAL.with(|local| local.try_borrow().map_or(true, |l| l.is_some()))
+}
+
+/// Runs `wait`, a call that may block, on any thread. On a pool worker the pool first gets a
+/// stand-in, so its other actors keep running while this one waits.
+pub(crate) fn block_in_place<R>(wait: impl FnOnce() -> R) -> R {
+    let pool = LOCAL.with(|local| {
+        let mut local = local.try_borrow_mut().ok()?;
+        let local = local.as_mut()?;
+        // The job in the next slot would wait for this worker: let others take it.
+        if let Some(job) = local.next.take() {
+            local.pool.requeue(local, job);
+        }
+        Some(Arc::clone(&local.pool))
+    });
+    let Some(pool) = pool else {
+        return wait();
+    };
+    let blocked = pool.blocked.fetch_add(1, SeqCst) + 1;
+    if pool.running.load(SeqCst).saturating_sub(blocked) < pool.size {
+        // Best effort: if the OS refuses a thread, the pool runs on with the workers it has.
+        let _ = pool.start_thread(pool.running.load(SeqCst), None);
+    } else {
+        pool.wake_one();
+    }
+    let result = wait();
+    pool.blocked.fetch_sub(1, SeqCst);
+    result
+}
+
+/// The loop every worker thread runs.
+fn run_worker(pool: Arc<PoolInner>, index: usize, deque: Option<Worker<Job>>) {
+    let standin = deque.is_none();
+    LOCAL.with(|local| {
+        *local.borrow_mut() = Some(Local {
+            index: if standin { pool.size } else { index },
+            pool: Arc::clone(&pool),
+            deque,
+            next: None,
+            streak: 0,
+            ticks: 0,
+        });
+    });
+    'work: loop {
+        if let Some(job) = find_job(&pool) {
+            run_job(&pool, job);
+            if standin && pool.has_surplus() {
+                break 'work;
+            }
+            continue;
+        }
+        if (standin && pool.has_surplus()) || (pool.is_closing() && pool.live() == 0) {
+            break 'work;
+        }
+        pool.sleep.searching.fetch_add(1, SeqCst);
+        for round in 0..SPIN_ROUNDS + YIELD_ROUNDS {
+            if round < SPIN_ROUNDS {
+                for _ in 0..(1u32 << round) {
+                    std::hint::spin_loop();
+                }
+            } else {
+                std::thread::yield_now();
+            }
+            if let Some(job) = find_job(&pool) {
+                pool.sleep.searching.fetch_sub(1, SeqCst);
+                // More may be queued behind this job: let a sleeper look.
+                pool.wake_one();
+                run_job(&pool, job);
+                continue 'work;
+            }
+        }
+        pool.sleep.searching.fetch_sub(1, SeqCst);
+        pool.sleep_until_work();
+    }
+    // Whatever is left in this thread's slot or deque goes where the others can take it.
+    let left = LOCAL.with(|local| local.borrow_mut().take());
+    if let Some(mut local) = left {
+        if let Some(job) = local.next.take() {
+            pool.injector.push(job);
+        }
+        if let Some(deque) = local.deque.take() {
+            while let Some(job) = deque.pop() {
+                pool.injector.push(job);
+            }
+        }
+    }
+    pool.running.fetch_sub(1, SeqCst);
+    pool.wake_one();
+}
+
+impl PoolInner {
+    /// More unblocked threads than the pool's size: a stand-in may leave.
+    fn has_surplus(&self) -> bool {
+        self.running
+            .load(SeqCst)
+            .saturating_sub(self.blocked.load(SeqCst))
+            > self.size
+    }
+
+    fn sleep_until_work(&self) {
+        let mut state = sync::lock(&self.sleep.state);
+        state.sleeping += 1;
+        self.sleep.sleeping.fetch_add(1, SeqCst);
+        fence(SeqCst);
+        if !self.has_work() && !(self.is_closing() && self.live() == 0) {
+            while state.wakes == 0 {
+                state = sync::wait(&self.sleep.wake, state);
+            }
+            state.wakes -= 1;
+        }
+        state.sleeping -= 1;
+        self.sleep.sleeping.fetch_sub(1, SeqCst);
+    }
+}
+
+/// The next job for the calling worker.
+fn find_job(pool: &PoolInner) -> Option<Job> {
+    LOCAL.with(|local| {
+        let mut local = local.borrow_mut();
+        let local = local.as_mut()?;
+        local.ticks = local.ticks.wrapping_add(1);
+        if local.ticks % INJECTOR_EVERY == 0 {
+            if let Some(job) = take_injected(pool, local) {
+                return Some(job);
+            }
+        }
+        if let Some(job) = local.next.take() {
+            if local.streak < NEXT_STREAK {
+                local.streak += 1;
+                return Some(job);
+            }
+            pool.requeue(local, job);
+        }
+        local.streak = 0;
+        if let Some(job) = local.deque.as_ref().and_then(Worker::pop) {
+            return Some(job);
+        }
+        if let Some(job) = take_injected(pool, local) {
+            return Some(job);
+        }
+        steal(pool, local)
+    })
+}
+
+fn take_injected(pool: &PoolInner, local: &Local) -> Option<Job> {
+    loop {
+        let stolen = match &local.deque {
+            Some(deque) => pool.injector.steal_batch_and_pop(deque),
+            None => pool.injector.steal(),
+        };
+        match stolen {
+            Steal::Success(job) => return Some(job),
+            Steal::Empty => return None,
+            Steal::Retry => {}
+        }
+    }
+}
+
+fn steal(pool: &PoolInner, local: &Local) -> Option<Job> {
+    let count = pool.stealers.len();
+    let start = local.ticks as usize % count.max(1);
+    for offset in 0..count {
+        let stealer = &pool.stealers[(start + offset) % count];
+        loop {
+            let stolen = match &local.deque {
+                Some(deque) => stealer.steal_batch_and_pop(deque),
+                None => stealer.steal(),
+            };
+            match stolen {
+                Steal::Success(job) => return Some(job),
+                Steal::Empty => break,
+                Steal::Retry => {}
+            }
+        }
+    }
+    None
+}
+
+fn run_job(pool: &PoolInner, job: Job) {
+    match job.run(pool.throughput) {
+        Turn::Idle | Turn::Done => {}
+        Turn::Again(job) => LOCAL.with(|local| {
+            let local = local.borrow();
+            if let Some(local) = local.as_ref() {
+                pool.requeue(local, job);
+            }
+        }),
+    }
+}

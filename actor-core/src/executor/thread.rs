@@ -1,0 +1,100 @@
+//! The thread executor: one OS thread per actor, running one of two loops (handler style and
+//! pull style) that block on the mailbox.
+
+use std::cell::RefCell;
+use std::io;
+use std::rc::Rc;
+use std::sync::atomic::Ordering::SeqCst;
+
+use crate::runtime::error::Exit;
+use crate::runtime::handle::{Outcome, Spawned};
+use crate::runtime::mailbox::{Next, Reader, Shared, Wait};
+use crate::runtime::unwind::catch;
+use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Inbox, Mailbox};
+
+/// Starts `run` on a new thread with a fresh mailbox and returns the actor's handle.
+pub(crate) fn spawn_thread<S, R>(
+    name: Option<Box<str>>,
+    mailbox: Mailbox,
+    stack_size: Option<usize>,
+    run: R,
+) -> io::Result<ActorHandle<S>>
+where
+    S: Spawned,
+    R: FnOnce(Reader<S::Msg>) -> Outcome<S> + Send + 'static,
+{
+    let id = ActorId::next();
+    let (link, reader) = Shared::for_thread(mailbox, id, name);
+    let mut thread = std::thread::Builder::new().name(link.name().to_owned());
+    if let Some(bytes) = stack_size {
+        thread = thread.stack_size(bytes);
+    }
+    // The handle's own address exists before the thread starts: an actor with no address ends
+    // at once.
+    let own_addr = Addr::new(link.clone());
+    let thread = thread.spawn(move || run(reader))?;
+    Ok(ActorHandle::threaded(link, own_addr, thread))
+}
+
+/// The handler-style loop: `started`, `handle` per message, `stopped`.
+pub(crate) fn run_handler<A: Actor>(mut actor: A, reader: Reader<A::Msg>) -> Outcome<A> {
+    let shared = reader.shared.clone();
+    let mut ctx = Context::new(reader, None);
+    let started = catch(|| actor.started(&mut ctx));
+    shared.start_ok.store(started.is_ok(), SeqCst);
+    shared.started.set();
+    let mut reason = match started {
+        Err(panic) => ExitReason::Panicked(panic),
+        Ok(()) => loop {
+            match ctx.reader.next(Wait::Block) {
+                Next::Msg(msg) => {
+                    if let Err(panic) = catch(|| actor.handle(msg, &mut ctx)) {
+                        break ExitReason::Panicked(panic);
+                    }
+                }
+                Next::End(ending) => break ending.reason(),
+                Next::Empty => {}
+            }
+        },
+    };
+    let undelivered = ctx.reader.finish();
+    if let Err(panic) = catch(|| actor.stopped(&reason)) {
+        reason = ExitReason::Panicked(panic);
+    }
+    drop(ctx);
+    end_run(&shared);
+    Outcome::new(reason, actor, undelivered)
+}
+
+/// The pull-style loop: the body takes messages from its [`Inbox`].
+pub(crate) fn run_pull<M, F>(body: F, reader: Reader<M>) -> Outcome<crate::FnActor<M>>
+where
+    M: Send + 'static,
+    F: FnOnce(Inbox<M>) -> Result<(), Exit>,
+{
+    let shared = reader.shared.clone();
+    shared.start_ok.store(true, SeqCst);
+    shared.started.set();
+    let reader = Rc::new(RefCell::new(reader));
+    let inbox = Inbox::new(Rc::clone(&reader));
+    let reason = match catch(move || body(inbox)) {
+        // A body that saw the end (`while let Ok(msg) = inbox.recv()`) and then returned ends
+        // for the mailbox's reason; one that returned before that ended by itself.
+        Ok(Ok(())) => match reader.borrow().ending() {
+            Some(ending) => ending.reason(),
+            None => ExitReason::Returned,
+        },
+        Ok(Err(exit)) => exit.reason,
+        Err(panic) => ExitReason::Panicked(panic),
+    };
+    let undelivered = reader.borrow_mut().finish();
+    drop(reader);
+    end_run(&shared);
+    Outcome::new(reason, (), undelivered)
+}
+
+/// The last steps of every run: askers learn the actor is gone, joiners that it has finished.
+fn end_run<M>(shared: &Shared<M>) {
+    shared.end.mark_ended();
+    shared.finished.set();
+}

@@ -1,0 +1,388 @@
+//! The mailbox: the queue under an actor, shared by its addresses and read by its run.
+//!
+//! Two queues sit behind one interface, one per executor:
+//!
+//! - [`gated`]: a thread actor's crossbeam channel behind an admission gate (one atomic word)
+//!   that makes closing lossless without a lock on the send path; its reader blocks.
+//! - [`lean`]: a pooled actor's small locked queue, with the flag that puts the actor on a run
+//!   queue; its reader never blocks.
+//!
+//! Either way every message is handled, handed back to the joiner in
+//! [`Outcome::undelivered`](crate::Outcome::undelivered), or refused to its sender inside the
+//! error. The exit sentinel of [`Addr::close`](crate::Addr::close) lands behind every message sent
+//! before it; `stop` is out of band.
+//!
+//! [`Link`] is how everything else reaches a mailbox: a counted pointer to its [`Host`], which is
+//! the bare [`Shared`] state for a thread actor and the pooled actor's whole cell (state, mailbox
+//! and actor in one allocation) for a pooled one.
+
+pub(crate) mod gated;
+pub(crate) mod lean;
+
+use std::ops::Deref;
+use std::sync::Arc;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::time::Instant;
+
+use crate::blocks::event::Event;
+use crate::runtime::ask::EndWatch;
+use crate::runtime::error::{SendError, SendTimeoutError, TrySendError};
+use crate::{ActorId, ExitReason};
+
+use gated::{Gated, GatedReader};
+use lean::Lean;
+
+/// How many messages an actor's mailbox holds.
+///
+/// ```
+/// use actor_core::{Builder, Mailbox};
+///
+/// let handle = Builder::new()
+///     .mailbox(Mailbox::Bounded(1))
+///     .spawn_fn(|inbox: actor_core::Inbox<u8>| {
+///         while inbox.recv().is_ok() {}
+///         Ok(())
+///     })
+///     .unwrap();
+/// assert_eq!(handle.addr().capacity(), Some(1));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Mailbox {
+    /// No limit: `send` never blocks. The default.
+    #[default]
+    Unbounded,
+    /// At most this many queued messages: `send` blocks while full (back-pressure), `try_send`
+    /// fails with `Full`, `send_timeout` waits at most its timeout. `Bounded(0)` is taken as
+    /// `Bounded(1)`: an actor's mailbox always has room for one message.
+    Bounded(usize),
+}
+
+/// What a [`Link`] points at: an actor's [`Shared`] state, alone or inside a pooled actor's cell.
+pub(crate) trait Host<M>: Send + Sync {
+    fn shared(&self) -> &Shared<M>;
+    /// Puts a pooled actor on a run queue. Called only by the caller that claimed it.
+    fn schedule(self: Arc<Self>);
+}
+
+/// A counted pointer to a mailbox; dereferences to its [`Shared`] state. Unlike an
+/// [`Addr`](crate::Addr) it does not keep the actor alive.
+pub(crate) struct Link<M>(Arc<dyn Host<M>>);
+
+impl<M> Link<M> {
+    pub(crate) fn new(host: Arc<dyn Host<M>>) -> Link<M> {
+        Link(host)
+    }
+
+    pub(crate) fn ptr_eq(&self, other: &Link<M>) -> bool {
+        std::ptr::addr_eq(Arc::as_ptr(&self.0), Arc::as_ptr(&other.0))
+    }
+
+    /// Gets the actor to look at its mailbox: a pooled actor that is idle is queued to run.
+    #[inline]
+    pub(crate) fn notify(&self) {
+        if let Queue::Lean(lean) = &self.queue {
+            if lean.claim() {
+                Arc::clone(&self.0).schedule();
+            }
+        }
+    }
+
+    #[inline]
+    pub(crate) fn send(&self, msg: M) -> Result<(), SendError<M>> {
+        match &self.queue {
+            Queue::Gated(gated) => gated.send(msg),
+            Queue::Lean(lean) => {
+                lean.send(msg)?;
+                self.notify();
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn try_send(&self, msg: M) -> Result<(), TrySendError<M>> {
+        match &self.queue {
+            Queue::Gated(gated) => gated.try_send(msg),
+            Queue::Lean(lean) => {
+                lean.try_send(msg)?;
+                self.notify();
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn send_deadline(
+        &self,
+        msg: M,
+        deadline: Instant,
+    ) -> Result<(), SendTimeoutError<M>> {
+        match &self.queue {
+            Queue::Gated(gated) => gated.send_deadline(msg, deadline),
+            Queue::Lean(lean) => {
+                lean.send_deadline(msg, deadline)?;
+                self.notify();
+                Ok(())
+            }
+        }
+    }
+
+    /// Queues the exit sentinel. Returns `false` if the mailbox was already sealed.
+    pub(crate) fn close(&self) -> bool {
+        let closed = match &self.queue {
+            Queue::Gated(gated) => gated.close(),
+            Queue::Lean(lean) => lean.seal(),
+        };
+        self.notify();
+        closed
+    }
+
+    /// Asks the actor to end after its current message. Seals the mailbox at once: later sends
+    /// fail.
+    pub(crate) fn request_stop(&self) {
+        match &self.queue {
+            Queue::Gated(gated) => gated.seal_for_stop(),
+            Queue::Lean(lean) => {
+                lean.seal();
+            }
+        }
+        self.stop.store(true, SeqCst);
+        if let Queue::Gated(gated) = &self.queue {
+            gated.wake();
+        }
+        self.notify();
+    }
+
+    /// The last address is gone: a reader waiting on an empty mailbox must notice.
+    pub(crate) fn last_addr_dropped(&self) {
+        if let Queue::Gated(gated) = &self.queue {
+            gated.wake();
+        }
+        self.notify();
+    }
+}
+
+impl<M> Clone for Link<M> {
+    fn clone(&self) -> Link<M> {
+        Link(Arc::clone(&self.0))
+    }
+}
+
+impl<M> Deref for Link<M> {
+    type Target = Shared<M>;
+    #[inline]
+    fn deref(&self) -> &Shared<M> {
+        self.0.shared()
+    }
+}
+
+/// The queue behind a mailbox.
+pub(crate) enum Queue<M> {
+    Gated(Box<Gated<M>>),
+    Lean(Lean<M>),
+}
+
+/// State shared by every address of one actor and by its run.
+pub(crate) struct Shared<M> {
+    pub(crate) queue: Queue<M>,
+    /// Live `Addr` values; when it falls to zero the actor drains and ends.
+    pub(crate) addrs: AtomicUsize,
+    pub(crate) stop: AtomicBool,
+    pub(crate) id: ActorId,
+    /// The name given at spawn; an unnamed actor's `actor-<id>` is made on first use.
+    name: OnceLock<Box<str>>,
+    /// Marked when the actor's run ends: wakes askers whose request will never be answered.
+    pub(crate) end: EndWatch,
+    pub(crate) started: Event,
+    pub(crate) start_ok: AtomicBool,
+    pub(crate) finished: Event,
+}
+
+impl<M> Host<M> for Shared<M>
+where
+    M: Send,
+{
+    fn shared(&self) -> &Shared<M> {
+        self
+    }
+
+    fn schedule(self: Arc<Self>) {
+        unreachable!("a thread actor's mailbox is never scheduled")
+    }
+}
+
+impl<M> Shared<M> {
+    /// A thread actor's state and the reader its run pulls from.
+    pub(crate) fn for_thread(
+        mailbox: Mailbox,
+        id: ActorId,
+        name: Option<Box<str>>,
+    ) -> (Link<M>, Reader<M>)
+    where
+        M: Send + 'static,
+    {
+        let (gated, side) = Gated::create(mailbox.capacity());
+        let shared = Arc::new(Shared::new(Queue::Gated(gated), id, name));
+        let link = Link::new(shared);
+        let reader = Reader::new(link.clone(), Side::Gated(side));
+        (link, reader)
+    }
+
+    /// A pooled actor's state; the cell that holds it makes the reader.
+    pub(crate) fn for_pool(mailbox: Mailbox, id: ActorId, name: Option<Box<str>>) -> Shared<M> {
+        Shared::new(Queue::Lean(Lean::new(mailbox.capacity())), id, name)
+    }
+
+    fn new(queue: Queue<M>, id: ActorId, name: Option<Box<str>>) -> Shared<M> {
+        let cell = OnceLock::new();
+        if let Some(name) = name {
+            let _ = cell.set(name);
+        }
+        Shared {
+            queue,
+            addrs: AtomicUsize::new(0),
+            stop: AtomicBool::new(false),
+            id,
+            name: cell,
+            end: EndWatch::new(),
+            started: Event::new(),
+            start_ok: AtomicBool::new(false),
+            finished: Event::new(),
+        }
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        self.name
+            .get_or_init(|| format!("actor-{}", self.id.get()).into_boxed_str())
+    }
+
+    /// The mailbox capacity: `None` if unbounded.
+    pub(crate) fn capacity(&self) -> Option<usize> {
+        match &self.queue {
+            Queue::Gated(gated) => gated.capacity,
+            Queue::Lean(lean) => lean.capacity,
+        }
+    }
+
+    /// Whether the mailbox is sealed: no more messages are accepted.
+    pub(crate) fn is_sealed(&self) -> bool {
+        match &self.queue {
+            Queue::Gated(gated) => gated.is_sealed(),
+            Queue::Lean(lean) => lean.is_sealed(),
+        }
+    }
+
+    /// Whether this actor runs on a pool.
+    pub(crate) fn is_pooled(&self) -> bool {
+        matches!(self.queue, Queue::Lean(_))
+    }
+}
+
+impl Mailbox {
+    /// The capacity of a bounded mailbox (at least one), `None` for an unbounded one.
+    fn capacity(self) -> Option<usize> {
+        match self {
+            Mailbox::Unbounded => None,
+            Mailbox::Bounded(n) => Some(n.max(1)),
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Ending {
+    Closed,
+    Stopped,
+}
+
+impl Ending {
+    pub(crate) fn reason(self) -> ExitReason {
+        match self {
+            Ending::Closed => ExitReason::Closed,
+            Ending::Stopped => ExitReason::Stopped,
+        }
+    }
+}
+
+/// How long [`Reader::next`] may wait for a message. A pooled actor's reader never waits.
+#[derive(Clone, Copy)]
+pub(crate) enum Wait {
+    Block,
+    Poll,
+    Until(Instant),
+}
+
+pub(crate) enum Next<M> {
+    Msg(M),
+    /// No message within the allowed wait.
+    Empty,
+    End(Ending),
+}
+
+/// The receiving side of a mailbox, owned by the actor's run.
+pub(crate) struct Reader<M> {
+    pub(crate) shared: Link<M>,
+    side: Side<M>,
+    /// Set once the reader has decided to end; every later `next` repeats it.
+    ended: Option<Ending>,
+}
+
+/// What the reader keeps of its own, per queue.
+pub(crate) enum Side<M> {
+    Gated(Box<GatedReader<M>>),
+    Lean,
+}
+
+impl<M> Reader<M> {
+    pub(crate) fn new(shared: Link<M>, side: Side<M>) -> Reader<M> {
+        Reader {
+            shared,
+            side,
+            ended: None,
+        }
+    }
+
+    /// The next message, or the decision to end.
+    #[inline]
+    pub(crate) fn next(&mut self, wait: Wait) -> Next<M> {
+        if let Some(ending) = self.ended {
+            return Next::End(ending);
+        }
+        let next = match (&mut self.side, &self.shared.queue) {
+            (Side::Gated(side), Queue::Gated(gated)) => side.next(&self.shared, gated, wait),
+            (_, Queue::Lean(lean)) => lean.next(&self.shared),
+            (Side::Lean, Queue::Gated(_)) => unreachable!("a gated mailbox has a gated reader"),
+        };
+        if let Next::End(ending) = next {
+            self.seal();
+            self.ended = Some(ending);
+        }
+        next
+    }
+
+    /// Seals the mailbox if it is still open. Messages accepted before are still delivered.
+    pub(crate) fn seal(&mut self) {
+        match (&mut self.side, &self.shared.queue) {
+            (Side::Gated(side), Queue::Gated(gated)) => side.seal(gated),
+            (_, Queue::Lean(lean)) => {
+                lean.seal();
+            }
+            (Side::Lean, Queue::Gated(_)) => unreachable!("a gated mailbox has a gated reader"),
+        }
+    }
+
+    /// Ends the run: seals the mailbox and collects every accepted message not yet received.
+    pub(crate) fn finish(&mut self) -> Vec<M> {
+        let left = match (&mut self.side, &self.shared.queue) {
+            (Side::Gated(side), Queue::Gated(gated)) => side.finish(gated),
+            (_, Queue::Lean(lean)) => lean.finish(),
+            (Side::Lean, Queue::Gated(_)) => unreachable!("a gated mailbox has a gated reader"),
+        };
+        self.ended.get_or_insert(Ending::Closed);
+        left
+    }
+
+    /// The end this reader has reported, if any.
+    pub(crate) fn ending(&self) -> Option<Ending> {
+        self.ended
+    }
+}
