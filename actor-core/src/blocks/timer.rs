@@ -9,6 +9,7 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
+use crate::runtime::mailbox::Link;
 use crate::runtime::unwind::catch;
 use crate::{Addr, TrySendError};
 
@@ -342,6 +343,56 @@ impl Timers {
         )
     }
 
+    /// Runs `call` once on the timer thread, `delay` from now (a `Context::ask` deadline).
+    pub(crate) fn call_after(
+        &self,
+        delay: Duration,
+        call: impl FnOnce() + Send + 'static,
+    ) -> TimerHandle {
+        let mut call = Some(call);
+        let fire = move || {
+            if let Some(call) = call.take() {
+                call();
+            }
+            Fired::Closed
+        };
+        self.schedule(Instant::now().checked_add(delay), None, Box::new(fire))
+    }
+
+    /// `send_after` through a link that does not keep the actor alive (an actor's own timer).
+    pub(crate) fn link_after<M: Send + 'static>(
+        &self,
+        link: Link<M>,
+        delay: Duration,
+        msg: M,
+    ) -> TimerHandle {
+        let mut msg = Some(msg);
+        let fire = move || match msg.take() {
+            Some(msg) => fired(link.try_send(msg)),
+            None => Fired::Closed,
+        };
+        self.schedule(Instant::now().checked_add(delay), None, Box::new(fire))
+    }
+
+    /// `send_interval` through a link that does not keep the actor alive (an actor's own timer).
+    pub(crate) fn link_interval<M, F>(
+        &self,
+        link: Link<M>,
+        period: Duration,
+        mut make_msg: F,
+    ) -> TimerHandle
+    where
+        M: Send + 'static,
+        F: FnMut() -> M + Send + 'static,
+    {
+        let fire = move || fired(link.try_send(make_msg()));
+        self.schedule(
+            Instant::now().checked_add(period),
+            Some(period),
+            Box::new(fire),
+        )
+    }
+
     /// How many timers of this service have not finished: waiting for their deadline, or sending
     /// now.
     ///
@@ -502,6 +553,11 @@ impl fmt::Debug for Timers {
 }
 
 impl TimerHandle {
+    /// The timer's number within its service.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
     /// Cancels the timer. Returns `true` if this stopped it, `false` if it had already finished
     /// (a one-shot timer that fired, an interval timer whose actor is gone).
     ///

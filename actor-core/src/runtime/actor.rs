@@ -3,11 +3,14 @@
 use std::fmt;
 use std::io;
 use std::sync::Arc;
+use std::time::Duration;
 
+use crate::blocks::timer::{TimerHandle, Timers};
 use crate::executor::pool::PoolInner;
+use crate::runtime::ask::{CallAsk, NoReply, Waiter, guarded};
 use crate::runtime::mailbox::Reader;
 use crate::runtime::spawn::PoolRef;
-use crate::{ActorHandle, ActorId, Addr, Builder, ExitReason};
+use crate::{ActorHandle, ActorId, Addr, AskError, Builder, ExitReason, ReplyTo, TrySendError};
 
 /// A handler-style actor: state plus a `handle` method called once per message, in order.
 ///
@@ -78,11 +81,23 @@ pub struct Context<A: Actor> {
     pub(crate) reader: Reader<A::Msg>,
     /// The pool this actor runs on; `None` on a thread of its own.
     pool: Option<Arc<PoolInner>>,
+    /// The actor's own timers; dropping them (with the context, when the actor ends) cancels
+    /// them.
+    timers: Vec<TimerHandle>,
 }
+
+/// Names a timer set with [`Context::send_after`] or [`Context::send_interval`], to cancel it
+/// with [`Context::cancel_timer`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TimerId(u64);
 
 impl<A: Actor> Context<A> {
     pub(crate) fn new(reader: Reader<A::Msg>, pool: Option<Arc<PoolInner>>) -> Context<A> {
-        Context { reader, pool }
+        Context {
+            reader,
+            pool,
+            timers: Vec::new(),
+        }
     }
 
     /// A new address of this actor. Holding it keeps the actor alive, like any [`Addr`].
@@ -173,6 +188,218 @@ impl<A: Actor> Context<A> {
     /// ```
     pub fn close(&mut self) {
         self.reader.seal();
+    }
+
+    /// Asks `target` without waiting: sends the request `make` builds around a [`ReplyTo`] port
+    /// and returns at once. The outcome comes back later as a message of this actor's own type,
+    /// made by `on_reply`: `Ok(reply)`, or `Err(NoReply::Stopped)` as soon as the target ends or
+    /// drops the port without replying. This is how a pooled actor waits for another one (on a
+    /// pool, [`Addr::ask`] is refused).
+    ///
+    /// The pending request holds an address of this actor, so it stays alive until the answer
+    /// has been delivered. The answer message is delivered even to a full bounded mailbox of a
+    /// pooled actor (it answers a request the actor made); a thread actor's full bounded mailbox
+    /// makes the replier wait for room. If `on_reply` panics, the panic is caught and the answer
+    /// is lost.
+    ///
+    /// # Errors
+    ///
+    /// Without sending anything: [`AskError::Closed`] with the request if `target` no longer
+    /// accepts messages, [`AskError::Full`] with it if `target`'s bounded mailbox is full (this
+    /// never waits for room). No message comes back for a request that was not sent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actor_core::{Actor, Addr, Context, NoReply, Pool, ReplyTo};
+    ///
+    /// struct Doubler;
+    /// impl Actor for Doubler {
+    ///     type Msg = (u64, ReplyTo<u64>);
+    ///     fn handle(&mut self, (n, port): Self::Msg, _ctx: &mut Context<Self>) {
+    ///         let _ = port.reply(n * 2);
+    ///     }
+    /// }
+    ///
+    /// enum Msg {
+    ///     Start(Addr<(u64, ReplyTo<u64>)>),
+    ///     Doubled(Result<u64, NoReply>),
+    /// }
+    ///
+    /// struct Asker(Option<u64>);
+    /// impl Actor for Asker {
+    ///     type Msg = Msg;
+    ///     fn handle(&mut self, msg: Msg, ctx: &mut Context<Self>) {
+    ///         match msg {
+    ///             Msg::Start(doubler) => {
+    ///                 let asked = ctx.ask(&doubler, |port| (21, port), Msg::Doubled);
+    ///                 assert!(asked.is_ok());
+    ///             }
+    ///             Msg::Doubled(answer) => {
+    ///                 self.0 = answer.ok();
+    ///                 ctx.close();
+    ///             }
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// let pool = Pool::builder().workers(2).build().unwrap();
+    /// let doubler = pool.spawn(Doubler);
+    /// let asker = pool.spawn(Asker(None));
+    /// asker.addr().send(Msg::Start(doubler.addr())).unwrap();
+    /// assert_eq!(asker.join().into_state().0, Some(42));
+    /// ```
+    pub fn ask<M, R, F>(
+        &mut self,
+        target: &Addr<M>,
+        make: impl FnOnce(ReplyTo<R>) -> M,
+        on_reply: F,
+    ) -> Result<(), AskError<M>>
+    where
+        M: Send + 'static,
+        R: Send + 'static,
+        F: FnOnce(Result<R, NoReply>) -> A::Msg + Send + 'static,
+    {
+        self.ask_within(target, make, None, on_reply)
+    }
+
+    /// Like [`ask`](Context::ask), with a deadline: if no reply has come `timeout` from now,
+    /// `on_reply` gets `Err(NoReply::Timeout)` (a reply after that is handed back to the replier
+    /// by [`ReplyTo::reply`]). The deadline runs on the process-wide [`Timers`] service.
+    ///
+    /// # Errors
+    ///
+    /// As [`ask`](Context::ask).
+    pub fn ask_timeout<M, R, F>(
+        &mut self,
+        target: &Addr<M>,
+        make: impl FnOnce(ReplyTo<R>) -> M,
+        timeout: Duration,
+        on_reply: F,
+    ) -> Result<(), AskError<M>>
+    where
+        M: Send + 'static,
+        R: Send + 'static,
+        F: FnOnce(Result<R, NoReply>) -> A::Msg + Send + 'static,
+    {
+        self.ask_within(target, make, Some(timeout), on_reply)
+    }
+
+    fn ask_within<M, R, F>(
+        &mut self,
+        target: &Addr<M>,
+        make: impl FnOnce(ReplyTo<R>) -> M,
+        timeout: Option<Duration>,
+        on_reply: F,
+    ) -> Result<(), AskError<M>>
+    where
+        M: Send + 'static,
+        R: Send + 'static,
+        F: FnOnce(Result<R, NoReply>) -> A::Msg + Send + 'static,
+    {
+        let me = self.addr();
+        let (call, port) = CallAsk::new(Box::new(move |answer| {
+            if let Some(msg) = guarded(|| on_reply(answer)) {
+                let _ = me.shared().send_answer(msg);
+            }
+        }));
+        // Registered before the send: if the target ends after accepting the request, its end
+        // watch settles it; if it had ended before, the send fails below.
+        let end = &target.shared().end;
+        end.register(Waiter::Slot(call.expiry()));
+        if let Err(refused) = target.try_send(make(port)) {
+            call.disarm();
+            return Err(match refused {
+                TrySendError::Full(request) => AskError::Full(request),
+                TrySendError::Closed(request) => AskError::Closed(request),
+            });
+        }
+        if let Some(timeout) = timeout {
+            let expiry = call.expiry();
+            call.set_timer(Timers::global().call_after(timeout, move || {
+                if let Some(slot) = expiry.upgrade() {
+                    slot.expire(NoReply::Timeout);
+                }
+            }));
+        }
+        Ok(())
+    }
+
+    /// Sends `msg` to this actor once, `delay` from now. The timer belongs to the actor: it does
+    /// not keep the actor alive, and it is cancelled when the actor ends (or by
+    /// [`cancel_timer`](Context::cancel_timer)). It runs on the process-wide [`Timers`] service,
+    /// which never blocks on a mailbox: if a bounded mailbox is full at the deadline, the message
+    /// is dropped.
+    ///
+    /// ```
+    /// use actor_core::{Actor, Context};
+    /// use std::time::Duration;
+    ///
+    /// enum Msg {
+    ///     Start,
+    ///     Wake,
+    /// }
+    ///
+    /// struct Sleeper(bool);
+    /// impl Actor for Sleeper {
+    ///     type Msg = Msg;
+    ///     fn handle(&mut self, msg: Msg, ctx: &mut Context<Self>) {
+    ///         match msg {
+    ///             Msg::Start => {
+    ///                 ctx.send_after(Duration::from_millis(5), Msg::Wake);
+    ///             }
+    ///             Msg::Wake => {
+    ///                 self.0 = true;
+    ///                 ctx.close();
+    ///             }
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// let handle = actor_core::Pool::global().spawn(Sleeper(false));
+    /// let addr = handle.addr(); // the timer alone would not keep the actor alive
+    /// addr.send(Msg::Start).unwrap();
+    /// assert!(handle.join().into_state().0);
+    /// ```
+    pub fn send_after(&mut self, delay: Duration, msg: A::Msg) -> TimerId {
+        let timer = Timers::global().link_after(self.reader.shared.clone(), delay, msg);
+        self.keep_timer(timer)
+    }
+
+    /// Sends `make_msg()` to this actor every `period`, the first one `period` from now, until
+    /// the actor ends or [`cancel_timer`](Context::cancel_timer) is called. Like
+    /// [`send_after`](Context::send_after) it does not keep the actor alive; a tick that finds a
+    /// full bounded mailbox is skipped.
+    ///
+    /// # Panics
+    ///
+    /// If `period` is zero.
+    pub fn send_interval<F>(&mut self, period: Duration, make_msg: F) -> TimerId
+    where
+        F: FnMut() -> A::Msg + Send + 'static,
+    {
+        assert!(!period.is_zero(), "send_interval needs a non-zero period");
+        let timer = Timers::global().link_interval(self.reader.shared.clone(), period, make_msg);
+        self.keep_timer(timer)
+    }
+
+    /// Cancels a timer of this actor. Returns `true` if it was still pending (or, for an
+    /// interval, running); `false` if it had fired, ended or been cancelled.
+    pub fn cancel_timer(&mut self, id: TimerId) -> bool {
+        match self.timers.iter().position(|timer| timer.id() == id.0) {
+            Some(at) => self.timers.swap_remove(at).cancel(),
+            None => false,
+        }
+    }
+
+    fn keep_timer(&mut self, timer: TimerHandle) -> TimerId {
+        // Fired one-shot timers stay in the list until a sweep; sweep when it doubles.
+        if self.timers.len() >= 8 && self.timers.len().is_power_of_two() {
+            self.timers.retain(|timer| !timer.is_finished());
+        }
+        let id = TimerId(timer.id());
+        self.timers.push(timer);
+        id
     }
 
     /// This actor's id.

@@ -74,6 +74,11 @@ pub struct Addr<M> {
 }
 
 impl<M> Addr<M> {
+    /// The mailbox behind this address.
+    pub(crate) fn shared(&self) -> &Link<M> {
+        &self.shared
+    }
+
     /// A new counted address of the actor behind `shared`.
     pub(crate) fn new(shared: Link<M>) -> Addr<M> {
         shared.addrs.fetch_add(1, SeqCst);

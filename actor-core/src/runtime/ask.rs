@@ -5,15 +5,23 @@
 //! parks its thread; the port unparks it when it replies or is dropped. An asker that parks also
 //! registers with the actor's [`EndWatch`], so the end of the actor's run wakes it even while the
 //! port lives on (in a message the joiner gets back): `ask` always ends.
+//!
+//! An actor that asks through its [`Context`](crate::Context) does not wait at all: its slot holds
+//! a call instead of a thread. Whatever settles the slot first (the reply, the port dropped, the
+//! deadline on the timer thread, or the end of the asked actor's run through its end watch) takes
+//! the call and sends the outcome to the asker as a message; every later attempt finds it gone.
 
 use crate::sync;
 use std::fmt;
 use std::sync::atomic::{
     AtomicBool, AtomicU64, AtomicUsize, Ordering::Acquire, Ordering::Release, Ordering::SeqCst,
 };
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::thread::{self, Thread};
 use std::time::Instant;
+
+use crate::blocks::timer::TimerHandle;
+use crate::runtime::unwind::catch;
 
 /// The reply port of a request sent with [`Addr::ask`](crate::Addr::ask).
 ///
@@ -81,13 +89,32 @@ struct Slot<R> {
     state: Mutex<State<R>>,
     /// Set once `state` left `Pending`; lets the asker spin without taking the lock.
     settled: AtomicBool,
-    asker: Thread,
+    asker: Asker<R>,
 }
+
+/// Who waits for a reply.
+enum Asker<R> {
+    /// A thread parked in `Addr::ask`.
+    Thread(Thread),
+    /// An actor that asked through its `Context`: the call that sends it the outcome, and the
+    /// timer of its deadline. `None` once taken.
+    Call(Mutex<Option<(Callback<R>, Option<TimerHandle>)>>),
+}
+
+/// Sends the outcome of a request to the actor that asked.
+pub(crate) type Callback<R> = Box<dyn FnOnce(Result<R, NoReply>) + Send>;
 
 impl<R> Slot<R> {
     /// Moves a pending slot to `outcome` and wakes the asker; a slot the asker abandoned hands a
     /// reply back.
     fn settle(&self, outcome: State<R>) -> Result<(), R> {
+        if let Asker::Call(call) = &self.asker {
+            let result = match outcome {
+                State::Replied(value) => Ok(value),
+                _ => Err(NoReply::Stopped),
+            };
+            return self.call(call, result);
+        }
         let mut state = sync::lock(&self.state);
         if let State::Abandoned = *state {
             return match outcome {
@@ -98,17 +125,109 @@ impl<R> Slot<R> {
         *state = outcome;
         drop(state);
         self.settled.store(true, Release);
-        self.asker.unpark();
+        if let Asker::Thread(asker) = &self.asker {
+            asker.unpark();
+        }
+        Ok(())
+    }
+
+    /// Settles a call slot with `result`, once; a reply that comes too late is handed back.
+    fn call(
+        &self,
+        call: &Mutex<Option<(Callback<R>, Option<TimerHandle>)>>,
+        result: Result<R, NoReply>,
+    ) -> Result<(), R> {
+        let taken = sync::lock(call).take();
+        let Some((callback, timer)) = taken else {
+            return match result {
+                Ok(value) => Err(value),
+                Err(_) => Ok(()),
+            };
+        };
+        self.settled.store(true, Release);
+        // Dropping the handle cancels the deadline (a no-op when the deadline is what fired).
+        drop(timer);
+        callback(result);
         Ok(())
     }
 }
 
-/// Why a wait for a reply ended without one.
-pub(crate) enum NoReply {
-    /// The port was dropped, or the actor ended, without a reply.
+/// Why a request sent with [`Context::ask`](crate::Context::ask) got no reply: what the asking
+/// actor's `on_reply` receives instead of one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum NoReply {
+    /// The asked actor ended, or dropped the [`ReplyTo`] unanswered (which includes a handler
+    /// that panicked while holding it).
+    #[error("the actor ended or dropped the request without replying")]
     Stopped,
-    /// The deadline passed.
+    /// No reply came before the deadline of
+    /// [`Context::ask_timeout`](crate::Context::ask_timeout).
+    #[error("timed out waiting for a reply")]
     Timeout,
+}
+
+/// A slot the end watch or the timer can expire without knowing its reply type.
+pub(crate) trait Expire: Send + Sync {
+    fn expire(&self, why: NoReply);
+}
+
+impl<R: Send> Expire for Slot<R> {
+    fn expire(&self, why: NoReply) {
+        if let Asker::Call(call) = &self.asker {
+            let _ = self.call(call, Err(why));
+        }
+    }
+}
+
+/// A request from an actor's `Context`: the port to put in it, and the slot behind it.
+pub(crate) struct CallAsk<R> {
+    slot: Arc<Slot<R>>,
+}
+
+impl<R: Send + 'static> CallAsk<R> {
+    /// A slot that will run `callback` once, and the port for the request.
+    pub(crate) fn new(callback: Callback<R>) -> (CallAsk<R>, ReplyTo<R>) {
+        let slot = Arc::new(Slot {
+            state: Mutex::new(State::Pending),
+            settled: AtomicBool::new(false),
+            asker: Asker::Call(Mutex::new(Some((callback, None)))),
+        });
+        let port = ReplyTo {
+            slot: Some(Arc::clone(&slot)),
+        };
+        (CallAsk { slot }, port)
+    }
+
+    /// The slot, for the asked actor's end watch and the deadline's timer.
+    pub(crate) fn expiry(&self) -> Weak<dyn Expire> {
+        let slot: Arc<dyn Expire> = self.slot.clone();
+        Arc::downgrade(&slot)
+    }
+
+    /// Keeps the deadline's timer with the call, so a reply cancels it. If the call is already
+    /// gone, the timer is cancelled now.
+    pub(crate) fn set_timer(&self, timer: TimerHandle) {
+        if let Asker::Call(call) = &self.slot.asker {
+            if let Some((_, slot)) = sync::lock(call).as_mut() {
+                *slot = Some(timer);
+            }
+        }
+    }
+
+    /// The request could not be sent: drop the call so the port inside it (handed back to the
+    /// caller) settles nothing.
+    pub(crate) fn disarm(self) {
+        if let Asker::Call(call) = &self.slot.asker {
+            let taken = sync::lock(call).take();
+            drop(taken);
+        }
+    }
+}
+
+/// Runs a user's `on_reply` and sends what it makes; a panic in it is caught and the message lost
+/// with it (there is nobody to hand it to).
+pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    catch(f).ok()
 }
 
 /// The asker's side of one request: make the port, then wait.
@@ -122,7 +241,7 @@ impl<R> Waiting<R> {
         let slot = Arc::new(Slot {
             state: Mutex::new(State::Pending),
             settled: AtomicBool::new(false),
-            asker: thread::current(),
+            asker: Asker::Thread(thread::current()),
         });
         let port = ReplyTo {
             slot: Some(Arc::clone(&slot)),
@@ -191,7 +310,8 @@ pub(crate) struct EndWatch {
 /// Someone to tell at the end.
 pub(crate) enum Waiter {
     Thread(Thread),
-    Call(Box<dyn FnOnce() + Send>),
+    /// A request from a `Context`; dead once its slot is settled and dropped.
+    Slot(Weak<dyn Expire>),
 }
 
 impl EndWatch {
@@ -223,7 +343,11 @@ impl EndWatch {
         for (_, waiter) in waiters {
             match waiter {
                 Waiter::Thread(asker) => asker.unpark(),
-                Waiter::Call(call) => call(),
+                Waiter::Slot(slot) => {
+                    if let Some(slot) = slot.upgrade() {
+                        slot.expire(NoReply::Stopped);
+                    }
+                }
             }
         }
     }
@@ -234,6 +358,14 @@ impl EndWatch {
     pub(crate) fn register(&self, waiter: Waiter) -> u64 {
         let ticket = self.next_ticket.fetch_add(1, SeqCst);
         let mut waiters = sync::lock(&self.waiters);
+        // Requests that were answered leave dead entries behind (they are never unregistered):
+        // sweep them whenever the list doubles, which keeps it within twice the live ones.
+        if waiters.len() >= 16 && waiters.len().is_power_of_two() {
+            waiters.retain(|(_, waiter)| match waiter {
+                Waiter::Slot(slot) => slot.strong_count() > 0,
+                Waiter::Thread(_) => true,
+            });
+        }
         waiters.push((ticket, waiter));
         self.count.store(waiters.len(), SeqCst);
         ticket

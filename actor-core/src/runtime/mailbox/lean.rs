@@ -97,6 +97,17 @@ impl<M> Lean<M> {
         Ok(())
     }
 
+    /// Queues `msg` whatever the capacity: an answer to a request the actor itself made must not
+    /// wait for room, nor be refused for lack of it.
+    pub(crate) fn push_answer(&self, msg: M) -> Result<(), SendError<M>> {
+        let mut inner = self.lock();
+        if inner.sealed {
+            return Err(SendError(msg));
+        }
+        inner.msgs.push_back(msg);
+        Ok(())
+    }
+
     pub(crate) fn try_send(&self, msg: M) -> Result<(), TrySendError<M>> {
         let mut inner = self.lock();
         if inner.sealed {

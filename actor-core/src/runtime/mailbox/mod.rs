@@ -127,6 +127,20 @@ impl<M> Link<M> {
         }
     }
 
+    /// Delivers the answer to a request this actor made through its `Context`: a pooled actor's
+    /// mailbox takes it beyond its capacity; a thread actor's bounded one makes the caller wait
+    /// for room.
+    pub(crate) fn send_answer(&self, msg: M) -> Result<(), SendError<M>> {
+        match &self.queue {
+            Queue::Gated(gated) => gated.send(msg),
+            Queue::Lean(lean) => {
+                lean.push_answer(msg)?;
+                self.notify();
+                Ok(())
+            }
+        }
+    }
+
     /// Queues the exit sentinel. Returns `false` if the mailbox was already sealed.
     pub(crate) fn close(&self) -> bool {
         let closed = match &self.queue {
@@ -270,11 +284,6 @@ impl<M> Shared<M> {
             Queue::Gated(gated) => gated.is_sealed(),
             Queue::Lean(lean) => lean.is_sealed(),
         }
-    }
-
-    /// Whether this actor runs on a pool.
-    pub(crate) fn is_pooled(&self) -> bool {
-        matches!(self.queue, Queue::Lean(_))
     }
 }
 
