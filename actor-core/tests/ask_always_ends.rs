@@ -4,7 +4,10 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
+mod common;
+
 use actor_core::{Actor, AskError, Context, Inbox, ReplyTo};
+use common::on_every_executor;
 
 enum Msg {
     Double(u64, ReplyTo<u64>),
@@ -40,9 +43,9 @@ fn within_deadline<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
         .expect("ask did not end")
 }
 
-#[test]
-fn ask_always_ends_with_the_reply() {
-    let handle = actor_core::spawn(Server { held: Vec::new() });
+on_every_executor! {
+fn ask_always_ends_with_the_reply(exec) {
+    let handle = exec.spawn(Server { held: Vec::new() });
     let addr = handle.addr();
     for n in 0..100 {
         assert_eq!(addr.ask(|r| Msg::Double(n, r)).unwrap(), n * 2);
@@ -53,10 +56,11 @@ fn ask_always_ends_with_the_reply() {
         8
     );
 }
+}
 
-#[test]
-fn ask_always_ends_with_timeout_at_the_deadline() {
-    let handle = actor_core::spawn(Server { held: Vec::new() });
+on_every_executor! {
+fn ask_always_ends_with_timeout_at_the_deadline(exec) {
+    let handle = exec.spawn(Server { held: Vec::new() });
     let addr = handle.addr();
     let err = addr
         .ask_timeout(Msg::Hold, Duration::from_millis(20))
@@ -68,23 +72,26 @@ fn ask_always_ends_with_timeout_at_the_deadline() {
         "the request was queued, nothing to hand back"
     );
 }
+}
 
-#[test]
-fn ask_always_ends_with_stopped_when_the_port_is_dropped() {
-    let handle = actor_core::spawn(Server { held: Vec::new() });
+on_every_executor! {
+fn ask_always_ends_with_stopped_when_the_port_is_dropped(exec) {
+    let handle = exec.spawn(Server { held: Vec::new() });
     let addr = handle.addr();
     let err = within_deadline(move || addr.ask(Msg::Ignore).unwrap_err());
     assert!(matches!(err, AskError::Stopped));
     drop(handle);
 }
+}
 
-#[test]
-fn ask_always_ends_with_stopped_when_the_handler_panics() {
-    let handle = actor_core::spawn(Server { held: Vec::new() });
+on_every_executor! {
+fn ask_always_ends_with_stopped_when_the_handler_panics(exec) {
+    let handle = exec.spawn(Server { held: Vec::new() });
     let addr = handle.addr();
     let err = within_deadline(move || addr.ask(Msg::Panic).unwrap_err());
     assert!(matches!(err, AskError::Stopped));
     assert!(handle.join().is_panic());
+}
 }
 
 /// The actor takes the request and gives its reply port away (so the port stays alive), then
@@ -114,14 +121,15 @@ fn ask_always_ends_with_stopped_when_the_actor_exits_first() {
     assert_eq!(handle.join().reason(), &actor_core::ExitReason::Stopped);
 }
 
-#[test]
-fn ask_always_ends_with_closed_and_hands_the_request_back() {
-    let handle = actor_core::spawn(Server { held: Vec::new() });
+on_every_executor! {
+fn ask_always_ends_with_closed_and_hands_the_request_back(exec) {
+    let handle = exec.spawn(Server { held: Vec::new() });
     let addr = handle.addr();
     addr.close();
     let err = addr.ask(|r| Msg::Double(1, r)).unwrap_err();
     assert!(matches!(err.into_inner(), Some(Msg::Double(1, _))));
     drop(handle.join());
+}
 }
 
 /// Many askers on several threads, with deadlines short enough to race the replies: every ask

@@ -4,33 +4,51 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use actor_core::{Builder, Inbox, Mailbox, SendTimeoutError, TrySendError};
+mod common;
 
-/// A pull-style actor that takes nothing until the gate opens, then reports what it received.
+use actor_core::{
+    Actor, ActorHandle, Builder, Context, Inbox, Mailbox, SendTimeoutError, TrySendError,
+};
+use common::{Exec, on_every_executor};
+
+/// Takes nothing until the gate opens (its `started` hook waits there), then reports what it
+/// receives.
+struct Recorder {
+    gate: mpsc::Receiver<()>,
+    seen: mpsc::Sender<u32>,
+}
+
+impl Actor for Recorder {
+    type Msg = u32;
+    fn started(&mut self, _ctx: &mut Context<Self>) {
+        self.gate.recv().ok();
+    }
+    fn handle(&mut self, n: u32, _ctx: &mut Context<Self>) {
+        self.seen.send(n).unwrap();
+    }
+}
+
+/// A gated [`Recorder`] with a bounded mailbox, the gate's key and what it saw.
 fn gated_actor(
+    exec: Exec,
     capacity: usize,
-) -> (
-    actor_core::ActorHandle<actor_core::FnActor<u32>>,
-    mpsc::Sender<()>,
-    mpsc::Receiver<u32>,
-) {
+) -> (ActorHandle<Recorder>, mpsc::Sender<()>, mpsc::Receiver<u32>) {
     let (gate_tx, gate_rx) = mpsc::channel::<()>();
     let (seen_tx, seen_rx) = mpsc::channel();
-    let handle = Builder::new()
+    let handle = exec
+        .builder()
         .mailbox(Mailbox::Bounded(capacity))
-        .spawn_fn(move |inbox: Inbox<u32>| {
-            gate_rx.recv().ok();
-            loop {
-                seen_tx.send(inbox.recv()?).unwrap();
-            }
+        .spawn(Recorder {
+            gate: gate_rx,
+            seen: seen_tx,
         })
         .unwrap();
     (handle, gate_tx, seen_rx)
 }
 
-#[test]
-fn bounded_mailbox_back_pressure_try_send_and_send_timeout() {
-    let (handle, gate, seen) = gated_actor(2);
+on_every_executor! {
+fn bounded_mailbox_back_pressure_try_send_and_send_timeout(exec) {
+    let (handle, gate, seen) = gated_actor(exec, 2);
     let addr = handle.addr();
     assert_eq!(addr.capacity(), Some(2));
     addr.try_send(1).unwrap();
@@ -48,12 +66,12 @@ fn bounded_mailbox_back_pressure_try_send_and_send_timeout() {
     drop(addr);
     let outcome = handle.join();
     assert_eq!(outcome.reason(), &actor_core::ExitReason::Closed);
+    drop(outcome); // the state holds the sender of `seen`
     assert_eq!(seen.iter().collect::<Vec<_>>(), [1, 2, 5]);
 }
 
-#[test]
-fn bounded_mailbox_back_pressure_send_blocks_while_full() {
-    let (handle, gate, seen) = gated_actor(1);
+fn bounded_mailbox_back_pressure_send_blocks_while_full(exec) {
+    let (handle, gate, seen) = gated_actor(exec, 1);
     let addr = handle.addr();
     addr.send(1).unwrap();
     let (sent_tx, sent_rx) = mpsc::channel();
@@ -76,9 +94,8 @@ fn bounded_mailbox_back_pressure_send_blocks_while_full() {
     assert_eq!(seen.iter().collect::<Vec<_>>(), [1, 2]);
 }
 
-#[test]
-fn bounded_zero_is_taken_as_one() {
-    let (handle, gate, seen) = gated_actor(0);
+fn bounded_zero_is_taken_as_one(exec) {
+    let (handle, gate, seen) = gated_actor(exec, 0);
     let addr = handle.addr();
     assert_eq!(addr.capacity(), Some(1));
     addr.try_send(1).unwrap();
@@ -90,10 +107,9 @@ fn bounded_zero_is_taken_as_one() {
 }
 
 /// Stopping an actor whose bounded mailbox is full, with a sender blocked on it: the blocked send
-/// completes (the message is handed back through `undelivered`), nothing hangs.
-#[test]
-fn bounded_mailbox_stop_with_a_blocked_sender() {
-    let (handle, gate, _seen) = gated_actor(1);
+/// completes (the message is handed back through `undelivered`, or to the sender), nothing hangs.
+fn bounded_mailbox_stop_with_a_blocked_sender(exec) {
+    let (handle, gate, _seen) = gated_actor(exec, 1);
     let addr = handle.addr();
     addr.send(1).unwrap();
     let sender = {
@@ -114,4 +130,25 @@ fn bounded_mailbox_stop_with_a_blocked_sender() {
         [1, 2],
         "every message is either handed back to the joiner or to its sender"
     );
+}
+}
+
+#[test]
+fn bounded_mailbox_back_pressure_for_pull_style() {
+    let (gate_tx, gate_rx) = mpsc::channel::<()>();
+    let handle = Builder::new()
+        .mailbox(Mailbox::Bounded(1))
+        .spawn_fn(move |inbox: Inbox<u32>| {
+            gate_rx.recv().ok();
+            loop {
+                inbox.recv()?;
+            }
+        })
+        .unwrap();
+    let addr = handle.addr();
+    addr.try_send(1).unwrap();
+    assert!(matches!(addr.try_send(2), Err(TrySendError::Full(2))));
+    gate_tx.send(()).unwrap();
+    drop(addr);
+    assert_eq!(handle.join().reason(), &actor_core::ExitReason::Closed);
 }

@@ -4,7 +4,10 @@
 
 use std::sync::mpsc;
 
+mod common;
+
 use actor_core::{Actor, Context, ExitReason, Inbox};
+use common::on_every_executor;
 
 struct Log {
     handled: Vec<u32>,
@@ -21,9 +24,9 @@ impl Actor for Log {
     }
 }
 
-#[test]
-fn close_is_the_exit_sentinel() {
-    let handle = actor_core::spawn(Log {
+on_every_executor! {
+fn close_is_the_exit_sentinel(exec) {
+    let handle = exec.spawn(Log {
         handled: Vec::new(),
         stopped_with: None,
     });
@@ -48,6 +51,21 @@ fn close_is_the_exit_sentinel() {
     assert_eq!(addr.send(1001).unwrap_err().into_inner(), 1001);
 }
 
+/// Closing through the handle needs no address of one's own.
+fn close_through_the_handle(exec) {
+    let handle = exec.spawn(Log {
+        handled: Vec::new(),
+        stopped_with: None,
+    });
+    handle.addr().send(1).unwrap();
+    assert!(handle.close());
+    assert!(!handle.close());
+    let outcome = handle.join();
+    assert_eq!(outcome.reason(), &ExitReason::Closed);
+    assert_eq!(outcome.into_state().handled, [1]);
+}
+}
+
 #[test]
 fn close_is_the_exit_sentinel_for_pull_style() {
     let (seen_tx, seen_rx) = mpsc::channel();
@@ -69,12 +87,12 @@ fn close_is_the_exit_sentinel_for_pull_style() {
     );
 }
 
+on_every_executor! {
 /// Senders racing with `close()`: every send either succeeds and is handled, or fails and hands
 /// its message back. Nothing in between.
-#[test]
-fn close_is_the_exit_sentinel_under_racing_senders() {
+fn close_is_the_exit_sentinel_under_racing_senders(exec) {
     for _ in 0..50 {
-        let handle = actor_core::spawn(Log {
+        let handle = exec.spawn(Log {
             handled: Vec::new(),
             stopped_with: None,
         });
@@ -110,4 +128,5 @@ fn close_is_the_exit_sentinel_under_racing_senders() {
         let back: usize = returned.iter().map(|r| r.1.len()).sum();
         assert_eq!(sent.len() + back, 3 * 2000);
     }
+}
 }

@@ -4,7 +4,10 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
+mod common;
+
 use actor_core::{Actor, Context, ExitReason};
+use common::on_every_executor;
 
 struct Count(u32);
 
@@ -15,9 +18,9 @@ impl Actor for Count {
     }
 }
 
-#[test]
-fn dropping_last_addr_closes_and_drains() {
-    let handle = actor_core::spawn(Count(0));
+on_every_executor! {
+fn dropping_last_addr_closes_and_drains(exec) {
+    let handle = exec.spawn(Count(0));
     let addr = handle.addr();
     let other = addr.clone();
     for n in 0..500 {
@@ -31,9 +34,10 @@ fn dropping_last_addr_closes_and_drains() {
     assert_eq!(outcome.reason(), &ExitReason::Closed);
     assert_eq!(outcome.into_state().0, 1000);
 }
+}
 
-/// Reports on a channel when the actor's state is dropped, which happens on the actor's thread
-/// once a detached actor ends.
+/// Reports on a channel when the actor's state is dropped, which happens on the thread that ran
+/// the actor (its own, or a pool worker) once a detached actor ends.
 struct DropSignal {
     handled: u32,
     dropped: mpsc::Sender<(u32, String)>,
@@ -53,10 +57,11 @@ impl Drop for DropSignal {
     }
 }
 
-#[test]
-fn dropping_every_addr_ends_the_thread() {
+on_every_executor! {
+fn dropping_every_addr_ends_the_actor(exec) {
     let (dropped_tx, dropped_rx) = mpsc::channel();
-    let handle = actor_core::Builder::new()
+    let handle = exec
+        .builder()
         .name("detached-actor")
         .spawn(DropSignal {
             handled: 0,
@@ -71,16 +76,23 @@ fn dropping_every_addr_ends_the_thread() {
     drop(addr); // the last address
     let (handled, thread) = dropped_rx
         .recv_timeout(Duration::from_secs(30))
-        .expect("the actor's thread did not end after its last address was dropped");
+        .expect("the actor did not end after its last address was dropped");
     assert_eq!(handled, 10, "queued messages are handled before the end");
-    assert_eq!(
-        thread, "detached-actor",
-        "the state is dropped on the actor's own thread"
-    );
+    match exec {
+        common::Exec::Thread => assert_eq!(
+            thread, "detached-actor",
+            "the state is dropped on the actor's own thread"
+        ),
+        common::Exec::Pool => assert!(
+            thread.starts_with("test-pool-"),
+            "the state is dropped on a worker, not on {thread}"
+        ),
+    }
+}
 }
 
-#[test]
-fn an_addr_from_the_context_keeps_the_actor_alive() {
+on_every_executor! {
+fn an_addr_from_the_context_keeps_the_actor_alive(exec) {
     struct Relay(Option<actor_core::Addr<u32>>, Vec<u32>);
     impl Actor for Relay {
         type Msg = u32;
@@ -96,9 +108,10 @@ fn an_addr_from_the_context_keeps_the_actor_alive() {
             }
         }
     }
-    let handle = actor_core::spawn(Relay(None, Vec::new()));
+    let handle = exec.spawn(Relay(None, Vec::new()));
     handle.addr().send(3).unwrap();
     let outcome = handle.join();
     assert_eq!(outcome.reason(), &ExitReason::Closed);
     assert_eq!(outcome.into_state().1, [3, 2, 1, 0]);
+}
 }

@@ -3,22 +3,32 @@
 
 use std::time::Duration;
 
-use actor_core::{AskError, Builder, Inbox, Mailbox, SendError, SendTimeoutError, TrySendError};
+mod common;
+
+use actor_core::{Actor, AskError, Context, Mailbox, SendError, SendTimeoutError, TrySendError};
+use common::on_every_executor;
 
 /// Deliberately not `Debug`, `Clone` or `PartialEq`.
 struct Opaque(u32);
 
-#[test]
-fn errors_return_the_message() {
+/// Takes nothing until its gate opens.
+struct Held(std::sync::mpsc::Receiver<()>);
+
+impl Actor for Held {
+    type Msg = Opaque;
+    fn started(&mut self, _ctx: &mut Context<Self>) {
+        self.0.recv().ok();
+    }
+    fn handle(&mut self, _msg: Opaque, _ctx: &mut Context<Self>) {}
+}
+
+on_every_executor! {
+fn errors_return_the_message(exec) {
     let (gate_tx, gate_rx) = std::sync::mpsc::channel::<()>();
-    let handle = Builder::new()
+    let handle = exec
+        .builder()
         .mailbox(Mailbox::Bounded(1))
-        .spawn_fn(move |inbox: Inbox<Opaque>| {
-            gate_rx.recv().ok();
-            loop {
-                inbox.recv()?;
-            }
-        })
+        .spawn(Held(gate_rx))
         .unwrap();
     let addr = handle.addr();
     addr.send(Opaque(1)).unwrap();
@@ -71,6 +81,7 @@ fn errors_return_the_message() {
         .ask(|_port: actor_core::ReplyTo<()>| Opaque(8))
         .unwrap_err();
     assert!(matches!(ask_closed, AskError::Closed(Opaque(8))));
+}
 }
 
 #[test]

@@ -4,8 +4,17 @@
 use std::cell::Cell;
 
 use actor_core::{
-    ActorHandle, Addr, AskError, Event, ExitReason, FnActor, Outcome, ReplyTo, SendError,
+    Actor, ActorHandle, Addr, AskError, Context, Event, ExitReason, FnActor, NoReply, Outcome,
+    Pool, PoolBuilder, ReplyTo, SendError, TimerId,
 };
+
+/// A handler-style actor whose message type is not `Sync`.
+struct Local;
+
+impl Actor for Local {
+    type Msg = Cell<u8>;
+    fn handle(&mut self, _msg: Cell<u8>, _ctx: &mut Context<Self>) {}
+}
 
 fn send_sync<T: Send + Sync>() {}
 fn send<T: Send>() {}
@@ -22,4 +31,10 @@ fn handles_are_send_and_sync() {
     send_sync::<AskError<String>>();
     send_sync::<ExitReason>();
     send_sync::<Event>();
+    send::<ActorHandle<Local>>();
+    send::<Outcome<Local>>();
+    send_sync::<Pool>();
+    send_sync::<PoolBuilder>();
+    send_sync::<NoReply>();
+    send_sync::<TimerId>();
 }

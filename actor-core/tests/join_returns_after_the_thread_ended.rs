@@ -5,7 +5,10 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
+mod common;
+
 use actor_core::{Actor, Context, ExitReason, Inbox};
+use common::on_every_executor;
 
 struct Hooked {
     stopped_ran: bool,
@@ -22,9 +25,9 @@ impl Actor for Hooked {
     }
 }
 
-#[test]
-fn join_returns_after_the_thread_ended() {
-    let handle = actor_core::spawn(Hooked {
+on_every_executor! {
+fn join_returns_after_the_thread_ended(exec) {
+    let handle = exec.spawn(Hooked {
         stopped_ran: false,
         handled: 0,
     });
@@ -41,6 +44,33 @@ fn join_returns_after_the_thread_ended() {
     );
     assert_eq!(state.handled, 2);
     assert!(!addr.is_alive());
+}
+
+/// `join_timeout` hands the handle back while a handler-style actor still runs, and `is_finished`
+/// turns true only after the end.
+fn join_timeout_hands_the_handle_back_while_a_handler_runs(exec) {
+    /// Waits at a gate inside its first message.
+    struct Waiter(mpsc::Receiver<()>);
+    impl Actor for Waiter {
+        type Msg = ();
+        fn handle(&mut self, _msg: (), ctx: &mut Context<Self>) {
+            self.0.recv().ok();
+            ctx.close();
+        }
+    }
+    let (gate_tx, gate_rx) = mpsc::channel::<()>();
+    let handle = exec.spawn(Waiter(gate_rx));
+    handle.addr().send(()).unwrap();
+    let handle = handle
+        .join_timeout(Duration::from_millis(20))
+        .expect_err("the actor waits at its gate, so it cannot have ended");
+    assert!(!handle.is_finished());
+    gate_tx.send(()).unwrap();
+    let outcome = handle
+        .join_timeout(Duration::from_secs(30))
+        .expect("the gate is open, the actor ends");
+    assert_eq!(outcome.reason(), &ExitReason::Closed);
+}
 }
 
 #[test]

@@ -3,7 +3,10 @@
 
 use std::sync::mpsc;
 
+mod common;
+
 use actor_core::{Actor, Context, ExitReason, Inbox};
+use common::on_every_executor;
 
 struct Fragile {
     gate: mpsc::Receiver<()>,
@@ -23,18 +26,21 @@ impl Actor for Fragile {
     }
 }
 
-#[test]
-fn panic_is_reported_on_join() {
-    let bystander = actor_core::spawn_fn(|inbox: Inbox<u32>| {
-        let mut sum = 0;
-        while let Ok(n) = inbox.recv() {
-            sum += n;
-        }
-        assert_eq!(sum, 15);
-        Ok(())
-    });
+/// Sums what it handles.
+struct Sum(u32);
+
+impl Actor for Sum {
+    type Msg = u32;
+    fn handle(&mut self, n: u32, _ctx: &mut Context<Self>) {
+        self.0 += n;
+    }
+}
+
+on_every_executor! {
+fn panic_is_reported_on_join(exec) {
+    let bystander = exec.spawn(Sum(0));
     let (gate_tx, gate_rx) = mpsc::channel();
-    let handle = actor_core::spawn(Fragile {
+    let handle = exec.spawn(Fragile {
         gate: gate_rx,
         handled: Vec::new(),
     });
@@ -55,15 +61,16 @@ fn panic_is_reported_on_join() {
         other.send(n).unwrap();
     }
     drop(other);
+    let outcome = bystander.join();
     assert_eq!(
-        bystander.join().reason(),
+        outcome.reason(),
         &ExitReason::Closed,
         "the other actor is unaffected"
     );
+    assert_eq!(outcome.into_state().0, 15);
 }
 
-#[test]
-fn panic_in_started_or_stopped_is_reported() {
+fn panic_in_started_or_stopped_is_reported(exec) {
     struct BadStart;
     impl Actor for BadStart {
         type Msg = ();
@@ -72,7 +79,7 @@ fn panic_in_started_or_stopped_is_reported() {
         }
         fn handle(&mut self, _msg: (), _ctx: &mut Context<Self>) {}
     }
-    let handle = actor_core::spawn(BadStart);
+    let handle = exec.spawn(BadStart);
     assert!(
         !handle.wait_started(),
         "wait_started reports a start that panicked"
@@ -87,9 +94,33 @@ fn panic_in_started_or_stopped_is_reported() {
             std::panic::panic_any(String::from("no stop"));
         }
     }
-    let handle = actor_core::spawn(BadStop);
+    let handle = exec.spawn(BadStop);
     handle.addr().close();
     assert_eq!(handle.join().reason().panic_message(), Some("no stop"));
+}
+
+/// A panicking handler ends its actor, never the thread that ran it: on a pool, the workers go on
+/// running other actors.
+fn a_panic_ends_the_actor_not_the_worker(exec) {
+    struct Boom;
+    impl Actor for Boom {
+        type Msg = ();
+        fn handle(&mut self, _msg: (), _ctx: &mut Context<Self>) {
+            panic!("boom");
+        }
+    }
+    for _ in 0..20 {
+        let handle = exec.spawn(Boom);
+        handle.addr().send(()).unwrap();
+        assert_eq!(handle.join().reason().panic_message(), Some("boom"));
+    }
+    let survivor = exec.spawn(Sum(0));
+    survivor.addr().send(7).unwrap();
+    assert_eq!(survivor.join().into_state().0, 7);
+    if exec == common::Exec::Pool {
+        assert_eq!(common::pool().workers(), 2);
+    }
+}
 }
 
 #[test]

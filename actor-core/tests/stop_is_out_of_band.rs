@@ -3,7 +3,10 @@
 
 use std::sync::mpsc;
 
+mod common;
+
 use actor_core::{Actor, Context, ExitReason, Inbox};
+use common::on_every_executor;
 
 /// Blocks inside the first message until the test opens the gate.
 struct Gated {
@@ -23,11 +26,11 @@ impl Actor for Gated {
     }
 }
 
-#[test]
-fn stop_is_out_of_band() {
+on_every_executor! {
+fn stop_is_out_of_band(exec) {
     let (entered_tx, entered_rx) = mpsc::channel();
     let (gate_tx, gate_rx) = mpsc::channel();
-    let handle = actor_core::spawn(Gated {
+    let handle = exec.spawn(Gated {
         entered: entered_tx,
         gate: gate_rx,
         handled: Vec::new(),
@@ -60,6 +63,22 @@ fn stop_is_out_of_band() {
     );
 }
 
+/// An idle actor (blocked on its thread, or parked off the pool's queues) notices a stop.
+fn stop_wakes_an_idle_handler_actor(exec) {
+    struct Idle;
+    impl Actor for Idle {
+        type Msg = u32;
+        fn handle(&mut self, _msg: u32, _ctx: &mut Context<Self>) {}
+    }
+    let handle = exec.spawn(Idle);
+    assert!(handle.wait_started());
+    handle.stop();
+    let outcome = handle.join();
+    assert_eq!(outcome.reason(), &ExitReason::Stopped);
+    assert!(outcome.undelivered().is_empty());
+}
+}
+
 #[test]
 fn stop_wakes_an_idle_actor() {
     let handle = actor_core::spawn_fn(|inbox: Inbox<u32>| {
@@ -74,8 +93,8 @@ fn stop_wakes_an_idle_actor() {
     assert!(outcome.undelivered().is_empty());
 }
 
-#[test]
-fn stop_from_inside_the_handler() {
+on_every_executor! {
+fn stop_from_inside_the_handler(exec) {
     /// Waits at a gate before its first message, then stops itself at message `.0`.
     struct StopAt(u32, Vec<u32>, mpsc::Receiver<()>);
     impl Actor for StopAt {
@@ -91,7 +110,7 @@ fn stop_from_inside_the_handler() {
         }
     }
     let (gate_tx, gate_rx) = mpsc::channel();
-    let handle = actor_core::spawn(StopAt(3, Vec::new(), gate_rx));
+    let handle = exec.spawn(StopAt(3, Vec::new(), gate_rx));
     let addr = handle.addr();
     for n in 1..=5 {
         addr.send(n).unwrap();
@@ -101,4 +120,5 @@ fn stop_from_inside_the_handler() {
     assert_eq!(reason, ExitReason::Stopped);
     assert_eq!(state.1, [1, 2, 3]);
     assert_eq!(undelivered, [4, 5]);
+}
 }

@@ -3,7 +3,10 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod common;
+
 use actor_core::{Actor, Context, Mailbox};
+use common::Exec;
 
 const PRODUCERS: usize = 4;
 const PER_PRODUCER: u64 = 100_000;
@@ -48,8 +51,9 @@ impl Actor for Checker {
     }
 }
 
-fn run(mailbox: Mailbox) {
-    let handle = actor_core::Builder::new()
+fn run(exec: Exec, mailbox: Mailbox) {
+    let handle = exec
+        .builder()
         .mailbox(mailbox)
         .spawn(Checker {
             next: [0; PRODUCERS],
@@ -75,11 +79,13 @@ fn run(mailbox: Mailbox) {
 
 #[test]
 fn stress_four_producers_unbounded_and_bounded() {
-    // One test runs both so the global drop counters are not shared with another test.
-    run(Mailbox::Unbounded);
-    run(Mailbox::Bounded(64));
+    // One test runs every case so the global drop counters are not shared with another test.
+    for exec in [Exec::Thread, Exec::Pool] {
+        run(exec, Mailbox::Unbounded);
+        run(exec, Mailbox::Bounded(64));
+    }
     let created = CREATED.load(Ordering::SeqCst);
-    assert_eq!(created, 2 * PRODUCERS * PER_PRODUCER as usize);
+    assert_eq!(created, 4 * PRODUCERS * PER_PRODUCER as usize);
     assert_eq!(
         DROPPED.load(Ordering::SeqCst),
         created,

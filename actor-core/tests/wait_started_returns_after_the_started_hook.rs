@@ -4,7 +4,10 @@
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
+mod common;
+
 use actor_core::{Actor, Context};
+use common::on_every_executor;
 
 struct Slow {
     gate: mpsc::Receiver<()>,
@@ -20,11 +23,11 @@ impl Actor for Slow {
     fn handle(&mut self, _msg: (), _ctx: &mut Context<Self>) {}
 }
 
-#[test]
-fn wait_started_returns_after_the_started_hook() {
+on_every_executor! {
+fn wait_started_returns_after_the_started_hook(exec) {
     let log = Arc::new(Mutex::new(Vec::new()));
     let (gate_tx, gate_rx) = mpsc::channel();
-    let handle = actor_core::spawn(Slow {
+    let handle = exec.spawn(Slow {
         gate: gate_rx,
         log: Arc::clone(&log),
     });
@@ -41,6 +44,7 @@ fn wait_started_returns_after_the_started_hook() {
         ["started hook", "wait_started returned"]
     );
     assert_eq!(handle.wait_started_timeout(Duration::ZERO), Some(true));
+}
 }
 
 #[test]
