@@ -192,6 +192,7 @@ impl<M> Addr<M> {
     pub fn ask<R>(&self, make: impl FnOnce(ReplyTo<R>) -> M) -> Result<R, AskError<M>> {
         let (waiting, port) = Waiting::new();
         if on_worker() {
+            waiting.abandon();
             return Err(AskError::WouldBlock(make(port)));
         }
         self.send(make(port)).map_err(|e| AskError::Closed(e.0))?;
@@ -234,6 +235,7 @@ impl<M> Addr<M> {
         };
         let (waiting, port) = Waiting::new();
         if on_worker() {
+            waiting.abandon();
             return Err(AskError::WouldBlock(make(port)));
         }
         self.send_deadline(make(port), deadline)

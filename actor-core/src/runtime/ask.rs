@@ -249,6 +249,11 @@ impl<R> Waiting<R> {
         (Waiting { slot }, port)
     }
 
+    /// Gives up without waiting: a reply through the port is handed back to the replier.
+    pub(crate) fn abandon(self) {
+        *sync::lock(&self.slot.state) = State::Abandoned;
+    }
+
     /// Waits until the reply comes, the port is dropped, the actor's run ends, or `deadline`.
     pub(crate) fn wait(self, end: &EndWatch, deadline: Option<Instant>) -> Result<R, NoReply> {
         if !self.spin() {

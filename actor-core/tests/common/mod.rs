@@ -80,4 +80,5 @@ macro_rules! on_every_executor {
         }
     )*};
 }
+#[allow(unused_imports)]
 pub(crate) use on_every_executor;

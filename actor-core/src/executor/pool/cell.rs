@@ -9,7 +9,7 @@ use crate::runtime::handle::TakeOutcome;
 use crate::runtime::mailbox::{Host, Link, Next, Queue, Reader, Shared, Side, Wait};
 use crate::runtime::unwind::catch;
 use crate::sync;
-use crate::{Actor, ActorId, Addr, Context, ExitReason, Mailbox, Outcome};
+use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Mailbox, Outcome};
 
 /// Everything a pooled actor is. Addresses, the handle and the worker's queue entry all point at
 /// this one allocation.
@@ -34,14 +34,14 @@ enum Run<A: Actor> {
 }
 
 impl<A: Actor> PoolCell<A> {
-    /// Makes the cell and queues its first run. `None` (with the actor dropped) if the pool is
-    /// shutting down.
+    /// Makes the cell, queues its first run and returns the actor's handle. Hands the actor back
+    /// if the pool is shutting down.
     pub(crate) fn start(
         pool: &Arc<PoolInner>,
         actor: A,
         mailbox: Mailbox,
         name: Option<Box<str>>,
-    ) -> Result<(Arc<PoolCell<A>>, Link<A::Msg>, Addr<A::Msg>), A> {
+    ) -> Result<ActorHandle<A>, A> {
         let id = ActorId::next();
         let cell = Arc::new(PoolCell {
             shared: Shared::for_pool(mailbox, id, name),
@@ -68,7 +68,7 @@ impl<A: Actor> PoolCell<A> {
         };
         // The mailbox starts out "scheduled": this is the one queueing of the first run.
         pool.schedule(job);
-        Ok((cell, link, own_addr))
+        Ok(ActorHandle::pooled(cell, link, own_addr))
     }
 
     fn lean_release(&self) -> bool {

@@ -320,6 +320,5 @@ pub(crate) fn spawn_on<A: Actor>(
     mailbox: crate::Mailbox,
     name: Option<Box<str>>,
 ) -> Result<ActorHandle<A>, A> {
-    let (cell, link, own_addr) = PoolCell::start(pool, actor, mailbox, name)?;
-    Ok(ActorHandle::pooled(cell, link, own_addr))
+    PoolCell::start(pool, actor, mailbox, name)
 }

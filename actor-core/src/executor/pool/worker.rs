@@ -454,7 +454,8 @@ impl PoolInner {
         state.sleeping += 1;
         self.sleep.sleeping.fetch_add(1, SeqCst);
         fence(SeqCst);
-        if !self.has_work() && !(self.is_closing() && self.live() == 0) {
+        let leaving = self.is_closing() && self.live() == 0;
+        if !self.has_work() && !leaving {
             while state.wakes == 0 {
                 state = sync::wait(&self.sleep.wake, state);
             }
