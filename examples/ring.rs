@@ -90,7 +90,3 @@ pub fn run(out: &Out) {
         "ring: {ACTORS} actors, {HOPS} hops, {per_hop} ns/hop"
     ));
 }
-
-fn main() {
-    run(&Out::stdout());
-}

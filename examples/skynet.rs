@@ -103,7 +103,3 @@ pub fn run(out: &Out) {
         elapsed.as_millis()
     ));
 }
-
-fn main() {
-    run(&Out::stdout());
-}

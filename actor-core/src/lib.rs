@@ -1,10 +1,15 @@
-//! Actors on OS threads, with no async runtime.
+//! Actors with no async runtime: on a thread each, or many on a pool of worker threads.
 //!
-//! An actor is a value that handles messages one at a time on a thread of its own. Other threads
-//! reach it through an [`Addr`], a cheap, cloneable, `Send + Sync` address. The owner keeps an
-//! [`ActorHandle`] to wait for the start, to join, and to learn how the actor ended.
+//! An actor is a value that handles messages one at a time. Other threads reach it through an
+//! [`Addr`], a cheap, cloneable, `Send + Sync` address. The owner keeps an [`ActorHandle`] to wait
+//! for the start, to join, and to learn how the actor ended.
 //!
-//! The guarantees, each tested by a test named after it:
+//! The same [`Actor`] runs on either executor, chosen at spawn: [`spawn`] gives it a thread of its
+//! own (best for a few busy actors, and for actors that block); [`Pool::spawn`] (or
+//! [`Builder::pool`], or [`Context::spawn`] from a pooled handler) runs it on a [`Pool`], where
+//! thousands or millions of small actors share a few worker threads.
+//!
+//! The guarantees hold on both executors, each tested by a test named after it:
 //!
 //! - messages from one sender are handled in the order sent;
 //! - [`Addr::close`] is the exit sentinel: it queues behind everything already sent, all of it is
@@ -156,9 +161,77 @@
 //! }
 //! ```
 //!
+//! # Many actors on a pool
+//!
+//! A [`Pool`] multiplexes actors on a few worker threads: spawning one starts no thread, and a
+//! worker runs a batch of one actor's messages, then moves on. Handlers on a pool must not wait:
+//! to wait for another actor they ask through their [`Context`], and the answer arrives as a
+//! message of their own type ([`Context::ask`]). Their children, spawned with
+//! [`Context::spawn`], run on the same pool.
+//!
+//! ```
+//! use actor_core::{Actor, Addr, Context, NoReply, Pool, ReplyTo};
+//!
+//! /// Answers with the square of what it is asked.
+//! struct Squarer;
+//! impl Actor for Squarer {
+//!     type Msg = (u64, ReplyTo<u64>);
+//!     fn handle(&mut self, (n, port): Self::Msg, _ctx: &mut Context<Self>) {
+//!         let _ = port.reply(n * n);
+//!     }
+//! }
+//!
+//! enum Msg {
+//!     Sum(u64),
+//!     Square(Result<u64, NoReply>),
+//! }
+//!
+//! /// Asks a squarer of its own for 1..=n and adds the answers up, without ever waiting.
+//! struct SumOfSquares {
+//!     squarer: Option<Addr<(u64, ReplyTo<u64>)>>,
+//!     waiting: u64,
+//!     total: u64,
+//! }
+//!
+//! impl Actor for SumOfSquares {
+//!     type Msg = Msg;
+//!     fn started(&mut self, ctx: &mut Context<Self>) {
+//!         let squarer = ctx.spawn(Squarer).expect("the pool runs");
+//!         self.squarer = Some(squarer.addr()); // the handle is dropped: the child runs detached
+//!     }
+//!     fn handle(&mut self, msg: Msg, ctx: &mut Context<Self>) {
+//!         match msg {
+//!             Msg::Sum(n) => {
+//!                 let squarer = self.squarer.as_ref().unwrap();
+//!                 for i in 1..=n {
+//!                     ctx.ask(squarer, |port| (i, port), Msg::Square).ok();
+//!                 }
+//!                 self.waiting = n;
+//!             }
+//!             Msg::Square(answer) => {
+//!                 self.total += answer.unwrap();
+//!                 self.waiting -= 1;
+//!                 if self.waiting == 0 {
+//!                     ctx.close();
+//!                 }
+//!             }
+//!         }
+//!     }
+//! }
+//!
+//! let pool = Pool::builder().workers(2).build().unwrap();
+//! let handle = pool.spawn(SumOfSquares { squarer: None, waiting: 0, total: 0 });
+//! let addr = handle.addr();
+//! addr.send(Msg::Sum(10)).unwrap();
+//! assert_eq!(handle.join().into_state().total, 385);
+//! pool.shutdown();
+//! ```
+//!
 //! # Request and reply
 //!
-//! A request carries a [`ReplyTo`] port; [`Addr::ask`] builds it, sends it and waits.
+//! A request carries a [`ReplyTo`] port; [`Addr::ask`] builds it, sends it and waits. (On a pool
+//! worker it would hold the worker, so there it is refused with [`AskError::WouldBlock`]; a
+//! handler asks through its [`Context`].)
 //!
 //! ```
 //! use actor_core::{AskError, Inbox, ReplyTo};
