@@ -129,7 +129,10 @@ fn pool_shutdown_stops_its_actors_and_joins_its_workers() {
     // A thread names itself once it runs: wait (with a deadline) until both workers have.
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while threads_named("closing-") < 2 {
-        assert!(std::time::Instant::now() < deadline, "the workers never started");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the workers never started"
+        );
         std::thread::yield_now();
     }
     let idle = pool.spawn(Once(0));
