@@ -39,7 +39,7 @@ where
 /// The handler-style loop: `started`, `handle` per message, `stopped`.
 pub(crate) fn run_handler<A: Actor>(mut actor: A, reader: Reader<A::Msg>) -> Outcome<A> {
     let shared = reader.shared.clone();
-    let mut ctx = Context::new(reader, None);
+    let mut ctx = Context::new(reader);
     let started = catch(|| actor.started(&mut ctx));
     shared.start_ok.store(started.is_ok(), SeqCst);
     shared.started.set();

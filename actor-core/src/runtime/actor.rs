@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::blocks::timer::{TimerHandle, Timers};
-use crate::executor::pool::PoolInner;
 use crate::runtime::ask::{CallAsk, NoReply, Waiter, guarded};
 use crate::runtime::mailbox::Reader;
 use crate::runtime::spawn::PoolRef;
@@ -79,8 +78,6 @@ pub trait Actor: Send + Sized + 'static {
 /// runs on a thread or on a [`Pool`](crate::Pool).
 pub struct Context<A: Actor> {
     pub(crate) reader: Reader<A::Msg>,
-    /// The pool this actor runs on; `None` on a thread of its own.
-    pool: Option<Arc<PoolInner>>,
     /// The actor's own timers; dropping them (with the context, when the actor ends) cancels
     /// them.
     timers: Vec<TimerHandle>,
@@ -92,10 +89,9 @@ pub struct Context<A: Actor> {
 pub struct TimerId(u64);
 
 impl<A: Actor> Context<A> {
-    pub(crate) fn new(reader: Reader<A::Msg>, pool: Option<Arc<PoolInner>>) -> Context<A> {
+    pub(crate) fn new(reader: Reader<A::Msg>) -> Context<A> {
         Context {
             reader,
-            pool,
             timers: Vec::new(),
         }
     }
@@ -107,13 +103,14 @@ impl<A: Actor> Context<A> {
 
     /// Whether this actor runs on a [`Pool`](crate::Pool).
     pub fn is_pooled(&self) -> bool {
-        self.pool.is_some()
+        self.reader.shared.pool().is_some()
     }
 
     /// A [`Builder`] that starts actors where this one runs: on the same pool, or on a thread of
     /// their own. Set a name or a mailbox on it, then `spawn`.
     pub fn builder(&self) -> Builder {
-        Builder::new().on(self.pool.as_ref().map(|pool| PoolRef(Arc::clone(pool))))
+        let pool = self.reader.shared.pool();
+        Builder::new().on(pool.map(|pool| PoolRef(Arc::clone(pool))))
     }
 
     /// Starts `actor` where this one runs: a pooled actor's children share its pool, a thread

@@ -22,9 +22,25 @@ use crate::runtime::mailbox::Link;
 pub struct ActorId(u64);
 
 impl ActorId {
+    /// A fresh id. Each thread takes ids from a block of its own, so threads that spawn many
+    /// actors at once (pool workers) do not contend on one counter.
     pub(crate) fn next() -> ActorId {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        ActorId(NEXT.fetch_add(1, Relaxed))
+        const BLOCK: u64 = 1024;
+        static NEXT_BLOCK: AtomicU64 = AtomicU64::new(1);
+        thread_local! {
+            static RANGE: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
+        }
+        RANGE.with(|range| {
+            let (next, end) = range.get();
+            let id = if next < end {
+                next
+            } else {
+                NEXT_BLOCK.fetch_add(BLOCK, Relaxed)
+            };
+            let end = if next < end { end } else { id + BLOCK };
+            range.set((id + 1, end));
+            ActorId(id)
+        })
     }
 
     /// The number itself.

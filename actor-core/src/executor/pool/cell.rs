@@ -1,14 +1,15 @@
 //! A pooled actor: its mailbox, its state and its run in one allocation, and the turn a worker
 //! gives it.
 
+use std::collections::VecDeque;
+use std::sync::Arc;
 use std::sync::atomic::Ordering::SeqCst;
-use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::worker::{Job, PoolInner, Runnable, Turn};
 use crate::runtime::handle::TakeOutcome;
 use crate::runtime::mailbox::{Host, Link, Next, Queue, Reader, Shared, Side, Wait};
 use crate::runtime::unwind::catch;
-use crate::sync;
+use crate::sync::short::{Mutex, MutexGuard};
 use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Mailbox, Outcome};
 
 /// Everything a pooled actor is. Addresses, the handle and the worker's queue entry all point at
@@ -16,8 +17,6 @@ use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Mailbox, Out
 pub(crate) struct PoolCell<A: Actor> {
     shared: Shared<A::Msg>,
     pool: Arc<PoolInner>,
-    /// Where the pool's registry keeps this actor.
-    slot: Mutex<(usize, usize)>,
     run: Mutex<Run<A>>,
 }
 
@@ -46,22 +45,17 @@ impl<A: Actor> PoolCell<A> {
         let cell = Arc::new(PoolCell {
             shared: Shared::for_pool(mailbox, id, name),
             pool: Arc::clone(pool),
-            slot: Mutex::new((usize::MAX, usize::MAX)),
             run: Mutex::new(Run::Making),
         });
         let job: Job = cell.clone();
-        let Some(slot) = pool.register(&job) else {
+        if !pool.register(&job) {
             return Err(actor);
-        };
-        *sync::lock(&cell.slot) = slot;
+        }
         let link = Link::new(cell.clone());
         // The handle's own address exists before the first run: an actor with no address ends.
         let own_addr = Addr::new(link.clone());
-        let ctx = Context::new(
-            Reader::new(link.clone(), Side::Lean),
-            Some(Arc::clone(pool)),
-        );
-        *sync::lock(&cell.run) = Run::Live {
+        let ctx = Context::new(Reader::new(link.clone(), Side::Lean(VecDeque::new())));
+        *cell.run.lock() = Run::Live {
             actor,
             ctx,
             started: false,
@@ -97,7 +91,7 @@ impl<A: Actor> PoolCell<A> {
         drop(run);
         self.shared.end.mark_ended();
         self.shared.finished.set();
-        self.pool.unregister(*sync::lock(&self.slot));
+        self.pool.retire();
     }
 }
 
@@ -111,11 +105,15 @@ impl<A: Actor> Host<A::Msg> for PoolCell<A> {
         let pool = Arc::clone(&self.pool);
         pool.schedule(self);
     }
+
+    fn pool(&self) -> Option<&Arc<PoolInner>> {
+        Some(&self.pool)
+    }
 }
 
 impl<A: Actor> Runnable for PoolCell<A> {
     fn run(self: Arc<Self>, budget: usize) -> Turn {
-        let mut run = sync::lock(&self.run);
+        let mut run = self.run.lock();
         let Run::Live {
             actor,
             ctx,
@@ -167,7 +165,7 @@ impl<A: Actor> Runnable for PoolCell<A> {
 
 impl<A: Actor> TakeOutcome<A> for PoolCell<A> {
     fn take(&self) -> Option<Outcome<A>> {
-        match &mut *sync::lock(&self.run) {
+        match &mut *self.run.lock() {
             Run::Done(outcome) => outcome.take(),
             _ => None,
         }

@@ -30,8 +30,8 @@
 //! unblocked workers again.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst, fence};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering::SeqCst, fence};
+use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::thread::JoinHandle;
 
 use super::deque::{Injector, Steal, Stealer, Worker};
@@ -76,11 +76,13 @@ pub(crate) struct PoolInner {
     /// One per core worker, in worker order.
     stealers: Box<[Stealer<Job>]>,
     sleep: Sleep,
-    /// Every actor of this pool that has not ended, in shards by id.
-    live: Box<[Mutex<Slab>]>,
-    live_count: AtomicUsize,
-    /// Set by shutdown: no more spawns; workers leave once no actor is left.
+    /// The registry of actors, one shard per core worker and one for every other thread.
+    shards: Box<[Shard]>,
+    /// Set by shutdown: no more spawns.
     closing: AtomicBool,
+    /// Set once shutdown has stopped every registered actor: from then on the live count only
+    /// falls, and the workers leave when it reaches zero.
+    drained: AtomicBool,
     /// Threads running the worker loop (core workers and stand-ins), and how many of them are
     /// blocked in `block_in_place`.
     running: AtomicUsize,
@@ -98,12 +100,36 @@ struct Sleep {
     searching: AtomicUsize,
 }
 
-/// Live actors of one shard: slots, and the indices of the free ones.
-#[derive(Default)]
-struct Slab {
-    slots: Vec<Option<Job>>,
-    free: Vec<usize>,
+/// The actors one thread registered (weakly: the registry keeps no actor alive), and a count.
+///
+/// Registering touches only the calling worker's own shard, and an ending actor only counts
+/// itself out on the shard of the thread it ends on, so the two workers of a busy pool never
+/// share a registry line. Entries of ended actors are not removed one by one: they are swept when
+/// a shard's list has doubled since the last sweep, and in every shard when the pool has no live
+/// actor left, so the list stays within about twice the live actors.
+struct Shard {
+    entries: Mutex<Entries>,
+    /// Actors registered here minus actors that ended on this shard's thread; the pool's live
+    /// count is the sum over the shards.
+    count: CacheLine<AtomicIsize>,
 }
+
+#[derive(Default)]
+struct Entries {
+    list: Vec<Weak<dyn Runnable>>,
+    sweep_at: usize,
+}
+
+impl Entries {
+    fn sweep(&mut self) {
+        self.list.retain(|entry| entry.strong_count() > 0);
+        self.sweep_at = (2 * self.list.len()).max(64);
+    }
+}
+
+/// A value alone on its cache line.
+#[repr(align(128))]
+struct CacheLine<T>(T);
 
 struct SleepState {
     sleeping: usize,
@@ -153,9 +179,14 @@ impl PoolInner {
                 searching: AtomicUsize::new(0),
             },
             // One shard per core worker, one shared by stand-ins and outside threads.
-            live: (0..=size).map(|_| Mutex::new(Slab::default())).collect(),
-            live_count: AtomicUsize::new(0),
+            shards: (0..=size)
+                .map(|_| Shard {
+                    entries: Mutex::new(Entries::default()),
+                    count: CacheLine(AtomicIsize::new(0)),
+                })
+                .collect(),
             closing: AtomicBool::new(false),
+            drained: AtomicBool::new(false),
             running: AtomicUsize::new(0),
             blocked: AtomicUsize::new(0),
             threads: Mutex::new(Vec::new()),
@@ -194,31 +225,20 @@ impl PoolInner {
         self.closing.load(SeqCst)
     }
 
-    /// Records a new actor, unless the pool is shutting down (`None`). Returns the shard and
-    /// slot to give back to [`unregister`](PoolInner::unregister). Its first run is queued by the
-    /// caller.
-    ///
-    /// A worker registers into a shard of its own (the actors it spawns mostly end on it, so the
-    /// shard's lock and lines stay on one core); other threads share the last shard.
-    pub(crate) fn register(&self, job: &Job) -> Option<(usize, usize)> {
-        let at = self.own_shard();
-        let mut shard = sync::lock(&self.live[at]);
+    /// Records a new actor, unless the pool is shutting down (`false`). Its first run is queued
+    /// by the caller.
+    pub(crate) fn register(&self, job: &Job) -> bool {
+        let shard = &self.shards[self.own_shard()];
+        let mut entries = sync::lock(&shard.entries);
         if self.is_closing() {
-            return None;
+            return false;
         }
-        let job = Some(Arc::clone(job));
-        let slot = match shard.free.pop() {
-            Some(slot) => {
-                shard.slots[slot] = job;
-                slot
-            }
-            None => {
-                shard.slots.push(job);
-                shard.slots.len() - 1
-            }
-        };
-        self.live_count.fetch_add(1, SeqCst);
-        Some((at, slot))
+        if entries.list.len() >= entries.sweep_at {
+            entries.sweep();
+        }
+        entries.list.push(Arc::downgrade(job));
+        shard.count.0.fetch_add(1, SeqCst);
+        true
     }
 
     /// The registry shard of the calling thread.
@@ -229,29 +249,33 @@ impl PoolInner {
                 let local = local.as_ref()?;
                 std::ptr::eq(Arc::as_ptr(&local.pool), self).then_some(local.index)
             })
-            .unwrap_or(self.live.len() - 1)
+            .unwrap_or(self.shards.len() - 1)
     }
 
-    /// Forgets an actor that has ended.
-    pub(crate) fn unregister(&self, (at, slot): (usize, usize)) {
-        let removed = {
-            let mut shard = sync::lock(&self.live[at]);
-            let removed = shard.slots.get_mut(slot).and_then(Option::take);
-            if removed.is_some() {
-                shard.free.push(slot);
+    /// Counts out an actor that has ended.
+    pub(crate) fn retire(&self) {
+        self.shards[self.own_shard()].count.0.fetch_sub(1, SeqCst);
+        if self.live() == 0 {
+            if self.drained.load(SeqCst) {
+                // The last actor of a closing pool: the workers may leave now.
+                self.sleep.wake_all();
+            } else {
+                for shard in self.shards.iter() {
+                    sync::lock(&shard.entries).sweep();
+                }
             }
-            removed
-        };
-        if removed.is_some() && self.live_count.fetch_sub(1, SeqCst) == 1 && self.is_closing() {
-            // The last actor of a closing pool: the workers may leave now.
-            self.sleep.wake_all();
         }
-        drop(removed);
     }
 
     /// How many actors of this pool have not ended.
     pub(crate) fn live(&self) -> usize {
-        self.live_count.load(SeqCst)
+        let sum: isize = self.shards.iter().map(|s| s.count.0.load(SeqCst)).sum();
+        usize::try_from(sum).unwrap_or(0)
+    }
+
+    /// Whether the workers may leave: shutdown has stopped every actor and none is left.
+    fn finished(&self) -> bool {
+        self.drained.load(SeqCst) && self.live() == 0
     }
 
     /// Queues `job`: on this pool's worker, into its next slot; elsewhere, into the injector.
@@ -311,13 +335,19 @@ impl PoolInner {
             return;
         }
         let mut actors = Vec::new();
-        for shard in self.live.iter() {
+        for shard in self.shards.iter() {
             // Taking each shard's lock after `closing` is set means no spawn slips past.
-            actors.extend(sync::lock(shard).slots.iter().flatten().cloned());
+            actors.extend(
+                sync::lock(&shard.entries)
+                    .list
+                    .iter()
+                    .filter_map(Weak::upgrade),
+            );
         }
         for actor in actors {
             actor.stop();
         }
+        self.drained.store(true, SeqCst);
         self.sleep.wake_all();
     }
 
@@ -401,7 +431,7 @@ fn run_worker(pool: Arc<PoolInner>, index: usize, deque: Option<Worker<Job>>) {
             }
             continue;
         }
-        if (standin && pool.has_surplus()) || (pool.is_closing() && pool.live() == 0) {
+        if (standin && pool.has_surplus()) || pool.finished() {
             break 'work;
         }
         pool.sleep.searching.fetch_add(1, SeqCst);
@@ -454,8 +484,7 @@ impl PoolInner {
         state.sleeping += 1;
         self.sleep.sleeping.fetch_add(1, SeqCst);
         fence(SeqCst);
-        let leaving = self.is_closing() && self.live() == 0;
-        if !self.has_work() && !leaving {
+        if !self.has_work() && !self.finished() {
             while state.wakes == 0 {
                 state = sync::wait(&self.sleep.wake, state);
             }
@@ -529,14 +558,15 @@ fn steal(pool: &PoolInner, local: &Local) -> Option<Job> {
     None
 }
 
+/// Runs one turn of `job`; an actor that used up its batch goes to the back of the queue, where
+/// an idle worker may steal it. (Running it on at once when nothing else waits here was tried:
+/// a single sender's stream then took twice as long, the sender and the other worker's search
+/// competing with it for the two cores.)
 fn run_job(pool: &PoolInner, job: Job) {
-    match job.run(pool.throughput) {
-        Turn::Idle | Turn::Done => {}
-        Turn::Again(job) => LOCAL.with(|local| {
-            let local = local.borrow();
-            if let Some(local) = local.as_ref() {
-                pool.requeue(local, job);
-            }
-        }),
+    if let Turn::Again(job) = job.run(pool.throughput) {
+        LOCAL.with(|local| match local.borrow().as_ref() {
+            Some(local) => pool.requeue(local, job),
+            None => pool.injector.push(job),
+        });
     }
 }

@@ -1,9 +1,9 @@
 //! The mailbox of a pooled actor: a queue under a short lock, small enough for a million actors.
 //!
 //! A pooled actor's mailbox must cost little while idle (the pool's bound is 512 bytes an actor,
-//! everything included), so it is a `VecDeque` under a `Mutex`: no allocation until the first
-//! message, a few words once drained. The lock is held only to push or pop one message, never
-//! while user code runs.
+//! everything included), so it is a `VecDeque` under a short lock (`crate::sync::short`): no
+//! allocation until the first message, a few words once drained. The lock is held only to push
+//! or pop a message (or to swap a burst out), never while user code runs.
 //!
 //! Because sends and the seal take the same lock, closing needs no admission count: a send either
 //! lands before the seal (and is handled, or handed back to the joiner) or sees the seal and gets
@@ -13,14 +13,13 @@
 //! `false` claims it (`swap`) and puts the actor on a run queue; sends to an actor that is queued
 //! or running see `true` with a plain load and do nothing more. No lock is taken for this.
 
+use crate::sync::short::{Condvar, Mutex, MutexGuard};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
-use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
 use crate::executor::pool::block_in_place;
 use crate::runtime::error::{SendError, SendTimeoutError, TrySendError};
-use crate::sync;
 
 use super::{Ending, Next, Shared};
 
@@ -62,7 +61,7 @@ impl<M> Lean<M> {
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner<M>> {
-        sync::lock(&self.inner)
+        self.inner.lock()
     }
 
     fn full(&self, inner: &Inner<M>) -> bool {
@@ -83,7 +82,7 @@ impl<M> Lean<M> {
                 let mut inner = self.lock();
                 while !inner.sealed && self.full(&inner) {
                     inner.waiting += 1;
-                    inner = sync::wait(&self.room, inner);
+                    self.room.wait(&mut inner);
                     inner.waiting -= 1;
                 }
                 if inner.sealed {
@@ -138,7 +137,7 @@ impl<M> Lean<M> {
                         return Err(SendTimeoutError::Timeout(msg));
                     };
                     inner.waiting += 1;
-                    inner = sync::wait_timeout(&self.room, inner, left).0;
+                    self.room.wait_for(&mut inner, left);
                     inner.waiting -= 1;
                 }
                 if inner.sealed {
@@ -187,19 +186,31 @@ impl<M> Lean<M> {
         pending && !self.scheduled.swap(true, SeqCst)
     }
 
-    /// The next message, without waiting.
-    pub(crate) fn next(&self, shared: &Shared<M>) -> Next<M> {
+    /// The next message, without waiting. `local` is the reader's own buffer: when several
+    /// messages wait in an unbounded mailbox, all of them move there under one lock (the two
+    /// buffers swap), so a busy actor takes the lock once per burst, not once per message. A
+    /// bounded mailbox gives one message at a time, so that its capacity stays exact.
+    #[inline]
+    pub(crate) fn next(&self, shared: &Shared<M>, local: &mut VecDeque<M>) -> Next<M> {
         if shared.stop.load(SeqCst) {
             return Next::End(Ending::Stopped);
         }
+        if let Some(msg) = local.pop_front() {
+            return Next::Msg(msg);
+        }
         let mut inner = self.lock();
+        if self.capacity.is_none() && inner.msgs.len() > 1 {
+            std::mem::swap(&mut inner.msgs, local);
+            drop(inner);
+            return match local.pop_front() {
+                Some(msg) => Next::Msg(msg),
+                None => unreachable!("more than one message was swapped in"),
+            };
+        }
         match inner.msgs.pop_front() {
             Some(msg) => {
                 if inner.waiting > 0 {
                     self.room.notify_one();
-                }
-                if inner.msgs.is_empty() && inner.msgs.capacity() > KEEP_SLOTS {
-                    inner.msgs = VecDeque::new();
                 }
                 Next::Msg(msg)
             }
@@ -211,18 +222,29 @@ impl<M> Lean<M> {
                 self.sealed.store(true, SeqCst);
                 Next::End(Ending::Closed)
             }
-            None => Next::Empty,
+            None => {
+                // Going idle: a buffer grown by a burst goes back to the allocator.
+                if inner.msgs.capacity() > KEEP_SLOTS {
+                    inner.msgs = VecDeque::new();
+                }
+                if local.capacity() > KEEP_SLOTS {
+                    *local = VecDeque::new();
+                }
+                Next::Empty
+            }
         }
     }
 
-    /// Seals and takes every message still queued.
-    pub(crate) fn finish(&self) -> Vec<M> {
+    /// Seals and takes every message not yet handled: the reader's buffer first, then the queue.
+    pub(crate) fn finish(&self, local: &mut VecDeque<M>) -> Vec<M> {
         let mut inner = self.lock();
         inner.sealed = true;
         self.sealed.store(true, SeqCst);
         if inner.waiting > 0 {
             self.room.notify_all();
         }
-        std::mem::take(&mut inner.msgs).into()
+        let mut left: Vec<M> = std::mem::take(local).into();
+        left.extend(std::mem::take(&mut inner.msgs));
+        left
     }
 }

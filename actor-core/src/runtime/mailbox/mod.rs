@@ -19,6 +19,7 @@
 pub(crate) mod gated;
 pub(crate) mod lean;
 
+use std::collections::VecDeque;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -26,6 +27,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::time::Instant;
 
 use crate::blocks::event::Event;
+use crate::executor::pool::PoolInner;
 use crate::runtime::ask::EndWatch;
 use crate::runtime::error::{SendError, SendTimeoutError, TrySendError};
 use crate::{ActorId, ExitReason};
@@ -64,6 +66,10 @@ pub(crate) trait Host<M>: Send + Sync {
     fn shared(&self) -> &Shared<M>;
     /// Puts a pooled actor on a run queue. Called only by the caller that claimed it.
     fn schedule(self: Arc<Self>);
+    /// The pool a pooled actor runs on; `None` for a thread actor.
+    fn pool(&self) -> Option<&Arc<PoolInner>> {
+        None
+    }
 }
 
 /// A counted pointer to a mailbox; dereferences to its [`Shared`] state. Unlike an
@@ -73,6 +79,11 @@ pub(crate) struct Link<M>(Arc<dyn Host<M>>);
 impl<M> Link<M> {
     pub(crate) fn new(host: Arc<dyn Host<M>>) -> Link<M> {
         Link(host)
+    }
+
+    /// The pool the actor runs on; `None` for a thread actor.
+    pub(crate) fn pool(&self) -> Option<&Arc<PoolInner>> {
+        self.0.pool()
     }
 
     pub(crate) fn ptr_eq(&self, other: &Link<M>) -> bool {
@@ -338,7 +349,8 @@ pub(crate) struct Reader<M> {
 /// What the reader keeps of its own, per queue.
 pub(crate) enum Side<M> {
     Gated(Box<GatedReader<M>>),
-    Lean,
+    /// Messages taken off a lean queue in one go and not yet handled.
+    Lean(VecDeque<M>),
 }
 
 impl<M> Reader<M> {
@@ -358,8 +370,8 @@ impl<M> Reader<M> {
         }
         let next = match (&mut self.side, &self.shared.queue) {
             (Side::Gated(side), Queue::Gated(gated)) => side.next(&self.shared, gated, wait),
-            (_, Queue::Lean(lean)) => lean.next(&self.shared),
-            (Side::Lean, Queue::Gated(_)) => unreachable!("a gated mailbox has a gated reader"),
+            (Side::Lean(local), Queue::Lean(lean)) => lean.next(&self.shared, local),
+            _ => unreachable!("a mailbox and its reader are of the same kind"),
         };
         if let Next::End(ending) = next {
             self.seal();
@@ -372,10 +384,10 @@ impl<M> Reader<M> {
     pub(crate) fn seal(&mut self) {
         match (&mut self.side, &self.shared.queue) {
             (Side::Gated(side), Queue::Gated(gated)) => side.seal(gated),
-            (_, Queue::Lean(lean)) => {
+            (Side::Lean(_), Queue::Lean(lean)) => {
                 lean.seal();
             }
-            (Side::Lean, Queue::Gated(_)) => unreachable!("a gated mailbox has a gated reader"),
+            _ => unreachable!("a mailbox and its reader are of the same kind"),
         }
     }
 
@@ -383,8 +395,8 @@ impl<M> Reader<M> {
     pub(crate) fn finish(&mut self) -> Vec<M> {
         let left = match (&mut self.side, &self.shared.queue) {
             (Side::Gated(side), Queue::Gated(gated)) => side.finish(gated),
-            (_, Queue::Lean(lean)) => lean.finish(),
-            (Side::Lean, Queue::Gated(_)) => unreachable!("a gated mailbox has a gated reader"),
+            (Side::Lean(local), Queue::Lean(lean)) => lean.finish(local),
+            _ => unreachable!("a mailbox and its reader are of the same kind"),
         };
         self.ended.get_or_insert(Ending::Closed);
         left
