@@ -76,7 +76,7 @@
 //!   handles nothing else meanwhile, as A's pool twin handles only answers).
 //!
 //! Run: `cargo bench -p actor-core --bench pool` (about 3 minutes). Figures are in
-//! `actor-core/benches/POOL_RESULTS.md`.
+//! `BENCHMARKS.md` at the repository root.
 
 // criterion_group! and criterion_main! generate undocumented items.
 #![allow(missing_docs)]

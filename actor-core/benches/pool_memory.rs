@@ -25,7 +25,7 @@
 //! pool is held to is 512 bytes per idle pooled actor.
 //!
 //! Run: `cargo bench -p actor-core --bench pool_memory` (a few seconds). Figures are in
-//! `actor-core/benches/POOL_RESULTS.md`.
+//! `BENCHMARKS.md` at the repository root.
 
 use std::process::Command;
 use std::sync::Arc;
