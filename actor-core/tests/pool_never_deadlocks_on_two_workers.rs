@@ -200,3 +200,35 @@ fn blocking_calls_on_a_worker_are_compensated() {
     drop(echo.join());
     pool.shutdown();
 }
+
+/// On a pool of a single worker, a handler that starts a child on the same pool and joins it
+/// would wait forever for the worker it holds; the pool stands in for it instead.
+#[test]
+fn join_on_a_worker_is_compensated() {
+    struct Child;
+    impl Actor for Child {
+        type Msg = u32;
+        fn handle(&mut self, _n: u32, ctx: &mut Context<Self>) {
+            ctx.close();
+        }
+    }
+    struct Parent(Option<ExitReason>);
+    impl Actor for Parent {
+        type Msg = ();
+        fn handle(&mut self, _msg: (), ctx: &mut Context<Self>) {
+            let child = ctx.spawn(Child).expect("the pool runs");
+            assert!(child.wait_started());
+            child.addr().send(1).unwrap();
+            self.0 = Some(child.join().reason().clone());
+            ctx.close();
+        }
+    }
+    let pool = Pool::builder().workers(1).name("one").build().unwrap();
+    let parent = pool.spawn(Parent(None));
+    parent.addr().send(()).unwrap();
+    let outcome = parent
+        .join_timeout(Duration::from_secs(60))
+        .expect("the parent's join of its child ended");
+    assert_eq!(outcome.into_state().0, Some(ExitReason::Closed));
+    pool.shutdown();
+}

@@ -2,10 +2,10 @@
 //! gives it.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 use std::sync::atomic::Ordering::SeqCst;
+use std::sync::{Arc, OnceLock};
 
-use super::worker::{Job, PoolInner, Runnable, Turn};
+use super::worker::{Job, PoolInner, Registered, Runnable, Turn};
 use crate::runtime::handle::TakeOutcome;
 use crate::runtime::mailbox::{Host, Link, Next, Queue, Reader, Shared, Side, Wait};
 use crate::runtime::unwind::catch;
@@ -17,6 +17,8 @@ use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Mailbox, Out
 pub(crate) struct PoolCell<A: Actor> {
     shared: Shared<A::Msg>,
     pool: Arc<PoolInner>,
+    /// Where the pool's registry keeps this actor; set once, right after the allocation.
+    registered: OnceLock<Registered>,
     run: Mutex<Run<A>>,
 }
 
@@ -45,12 +47,14 @@ impl<A: Actor> PoolCell<A> {
         let cell = Arc::new(PoolCell {
             shared: Shared::for_pool(mailbox, id, name),
             pool: Arc::clone(pool),
+            registered: OnceLock::new(),
             run: Mutex::new(Run::Making),
         });
         let job: Job = cell.clone();
-        if !pool.register(&job) {
+        let Some(registered) = pool.register(&job) else {
             return Err(actor);
-        }
+        };
+        let _ = cell.registered.set(registered);
         let link = Link::new(cell.clone());
         // The handle's own address exists before the first run: an actor with no address ends.
         let own_addr = Addr::new(link.clone());
@@ -89,9 +93,13 @@ impl<A: Actor> PoolCell<A> {
         drop(ctx);
         *run = Run::Done(Some(Outcome::new(reason, actor, undelivered)));
         drop(run);
+        // Counted out before the joiners hear of the end, so that `Pool::actors` no longer counts
+        // an actor whose `join` has returned.
+        if let Some(&registered) = self.registered.get() {
+            self.pool.retire(registered);
+        }
         self.shared.end.mark_ended();
         self.shared.finished.set();
-        self.pool.retire();
     }
 }
 

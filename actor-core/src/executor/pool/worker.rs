@@ -102,29 +102,35 @@ struct Sleep {
 
 /// The actors one thread registered (weakly: the registry keeps no actor alive), and a count.
 ///
-/// Registering touches only the calling worker's own shard, and an ending actor only counts
-/// itself out on the shard of the thread it ends on, so the two workers of a busy pool never
-/// share a registry line. Entries of ended actors are not removed one by one: they are swept when
-/// a shard's list has doubled since the last sweep, and in every shard when the pool has no live
-/// actor left, so the list stays within about twice the live actors.
+/// A worker registers the actors it spawns into a shard of its own, so spawning touches no line
+/// the other workers write. An actor that ends on the worker that registered it frees its slot at
+/// once; one that ends on another worker (it was stolen) has its slot freed in a batch: the
+/// worker collects up to [`RETIRE_BATCH`] such slots and frees them under one lock per shard, or
+/// sooner when it runs out of work. Until then the slot holds a dead weak entry, which shutdown
+/// skips.
 struct Shard {
-    entries: Mutex<Entries>,
-    /// Actors registered here minus actors that ended on this shard's thread; the pool's live
-    /// count is the sum over the shards.
+    entries: Mutex<Slab>,
+    /// Actors registered here minus actors that ended on this shard's thread (each thread counts
+    /// on its own line); the pool's live count is the sum over the shards.
     count: CacheLine<AtomicIsize>,
 }
 
+/// Slots of actors that ended on another worker than the one that registered them, freed in
+/// batches of this many.
+const RETIRE_BATCH: usize = 64;
+
+/// Slots for registered actors, and the indices of the free ones.
 #[derive(Default)]
-struct Entries {
-    list: Vec<Weak<dyn Runnable>>,
-    sweep_at: usize,
+struct Slab {
+    slots: Vec<Option<Weak<dyn Runnable>>>,
+    free: Vec<usize>,
 }
 
-impl Entries {
-    fn sweep(&mut self) {
-        self.list.retain(|entry| entry.strong_count() > 0);
-        self.sweep_at = (2 * self.list.len()).max(64);
-    }
+/// Where the registry keeps one actor: shard and slot.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Registered {
+    shard: usize,
+    slot: usize,
 }
 
 /// A value alone on its cache line.
@@ -147,6 +153,8 @@ struct Local {
     next: Option<Job>,
     streak: u32,
     ticks: u32,
+    /// Registry slots of actors that ended here but were registered by another worker.
+    retired: Vec<Registered>,
 }
 
 thread_local! {
@@ -181,7 +189,7 @@ impl PoolInner {
             // One shard per core worker, one shared by stand-ins and outside threads.
             shards: (0..=size)
                 .map(|_| Shard {
-                    entries: Mutex::new(Entries::default()),
+                    entries: Mutex::new(Slab::default()),
                     count: CacheLine(AtomicIsize::new(0)),
                 })
                 .collect(),
@@ -225,20 +233,28 @@ impl PoolInner {
         self.closing.load(SeqCst)
     }
 
-    /// Records a new actor, unless the pool is shutting down (`false`). Its first run is queued
+    /// Records a new actor, unless the pool is shutting down (`None`). Its first run is queued
     /// by the caller.
-    pub(crate) fn register(&self, job: &Job) -> bool {
-        let shard = &self.shards[self.own_shard()];
-        let mut entries = sync::lock(&shard.entries);
+    pub(crate) fn register(&self, job: &Job) -> Option<Registered> {
+        let at = self.own_shard();
+        let shard = &self.shards[at];
+        let mut slab = sync::lock(&shard.entries);
         if self.is_closing() {
-            return false;
+            return None;
         }
-        if entries.list.len() >= entries.sweep_at {
-            entries.sweep();
-        }
-        entries.list.push(Arc::downgrade(job));
+        let entry = Some(Arc::downgrade(job));
+        let slot = match slab.free.pop() {
+            Some(slot) => {
+                slab.slots[slot] = entry;
+                slot
+            }
+            None => {
+                slab.slots.push(entry);
+                slab.slots.len() - 1
+            }
+        };
         shard.count.0.fetch_add(1, SeqCst);
-        true
+        Some(Registered { shard: at, slot })
     }
 
     /// The registry shard of the calling thread.
@@ -252,18 +268,60 @@ impl PoolInner {
             .unwrap_or(self.shards.len() - 1)
     }
 
-    /// Counts out an actor that has ended.
-    pub(crate) fn retire(&self) {
-        self.shards[self.own_shard()].count.0.fetch_sub(1, SeqCst);
-        if self.live() == 0 {
-            if self.drained.load(SeqCst) {
-                // The last actor of a closing pool: the workers may leave now.
-                self.sleep.wake_all();
-            } else {
-                for shard in self.shards.iter() {
-                    sync::lock(&shard.entries).sweep();
+    /// Counts out an actor that has ended, and frees its registry slot (now, or in a batch).
+    pub(crate) fn retire(&self, at: Registered) {
+        let own = self.own_shard();
+        if at.shard == own {
+            self.free_slots(at.shard, &[at.slot]);
+        } else {
+            let deferred = LOCAL.with(|local| {
+                let mut local = local.try_borrow_mut().ok()?;
+                let local = local.as_mut()?;
+                local.retired.push(at);
+                if local.retired.len() >= RETIRE_BATCH {
+                    // Only registry locks are taken here; the borrow of `LOCAL` may stay.
+                    self.free_batch(std::mem::take(&mut local.retired));
                 }
+                Some(())
+            });
+            if deferred.is_none() {
+                self.free_slots(at.shard, &[at.slot]);
             }
+        }
+        self.shards[own].count.0.fetch_sub(1, SeqCst);
+        if self.finished() {
+            // The last actor of a closing pool: the workers may leave now.
+            self.sleep.wake_all();
+        }
+    }
+
+    fn free_slots(&self, shard: usize, slots: &[usize]) {
+        let mut slab = sync::lock(&self.shards[shard].entries);
+        for &slot in slots {
+            if let Some(entry) = slab.slots.get_mut(slot) {
+                *entry = None;
+                slab.free.push(slot);
+            }
+        }
+    }
+
+    /// Frees a worker's collected slots, one lock per shard.
+    fn free_batch(&self, mut batch: Vec<Registered>) {
+        batch.sort_unstable_by_key(|at| at.shard);
+        for group in batch.chunk_by(|a, b| a.shard == b.shard) {
+            let slots: Vec<usize> = group.iter().map(|at| at.slot).collect();
+            self.free_slots(group[0].shard, &slots);
+        }
+    }
+
+    /// Frees the calling worker's collected slots now.
+    fn flush_retired(&self) {
+        let batch = LOCAL.with(|local| {
+            let mut local = local.try_borrow_mut().ok()?;
+            Some(std::mem::take(&mut local.as_mut()?.retired))
+        });
+        if let Some(batch) = batch.filter(|batch| !batch.is_empty()) {
+            self.free_batch(batch);
         }
     }
 
@@ -337,12 +395,8 @@ impl PoolInner {
         let mut actors = Vec::new();
         for shard in self.shards.iter() {
             // Taking each shard's lock after `closing` is set means no spawn slips past.
-            actors.extend(
-                sync::lock(&shard.entries)
-                    .list
-                    .iter()
-                    .filter_map(Weak::upgrade),
-            );
+            let slab = sync::lock(&shard.entries);
+            actors.extend(slab.slots.iter().flatten().filter_map(Weak::upgrade));
         }
         for actor in actors {
             actor.stop();
@@ -421,6 +475,7 @@ fn run_worker(pool: Arc<PoolInner>, index: usize, deque: Option<Worker<Job>>) {
             next: None,
             streak: 0,
             ticks: 0,
+            retired: Vec::new(),
         });
     });
     'work: loop {
@@ -452,8 +507,10 @@ fn run_worker(pool: Arc<PoolInner>, index: usize, deque: Option<Worker<Job>>) {
             }
         }
         pool.sleep.searching.fetch_sub(1, SeqCst);
+        pool.flush_retired();
         pool.sleep_until_work();
     }
+    pool.flush_retired();
     // Whatever is left in this thread's slot or deque goes where the others can take it.
     let left = LOCAL.with(|local| local.borrow_mut().take());
     if let Some(mut local) = left {
