@@ -406,14 +406,20 @@ impl PoolInner {
     }
 
     /// Waits for every worker thread to leave. Call after [`close`](PoolInner::close).
+    ///
+    /// Called on one of the pool's own threads (a pooled actor that owned the pool dropped it),
+    /// that thread is not waited for: it leaves by itself once the pool has no actor left.
     pub(crate) fn join_threads(&self) {
+        let me = std::thread::current().id();
         loop {
             let threads = std::mem::take(&mut *sync::lock(&self.threads));
             if threads.is_empty() {
                 return;
             }
             for thread in threads {
-                let _ = thread.join();
+                if thread.thread().id() != me {
+                    let _ = thread.join();
+                }
             }
         }
     }
@@ -461,6 +467,10 @@ pub(crate) fn block_in_place<R>(wait: impl FnOnce() -> R) -> R {
     }
     let result = wait();
     pool.blocked.fetch_sub(1, SeqCst);
+    if pool.has_surplus() {
+        // A stand-in asleep would linger: wake the sleepers so a surplus one can leave.
+        pool.sleep.wake_all();
+    }
     result
 }
 
