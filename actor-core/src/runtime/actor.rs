@@ -13,7 +13,7 @@ use crate::{ActorHandle, ActorId, Addr, AskError, Builder, ExitReason, ReplyTo, 
 
 /// A handler-style actor: state plus a `handle` method called once per message, in order.
 ///
-/// Start one with [`spawn`](crate::runtime::spawn) or [`Builder::spawn`](crate::Builder::spawn). The
+/// Start one with [`spawn`](crate::spawn) or [`Builder::spawn`](crate::Builder::spawn). The
 /// runtime calls [`started`](Actor::started) first, then [`handle`](Actor::handle) for each
 /// message, then [`stopped`](Actor::stopped) once with the [`ExitReason`], and hands the actor
 /// back to whoever joins.

@@ -166,7 +166,7 @@ pub fn spawn<A: Actor>(actor: A) -> ActorHandle<A> {
 ///
 /// The actor ends with the reason carried by that [`Exit`], also when `body` catches it and
 /// returns `Ok(())` (as `while let Ok(msg) = inbox.recv() { .. } Ok(())` does); if `body`
-/// returns before its inbox ended, the reason is [`ExitReason::Returned`]. Messages it never
+/// returns before its inbox ended, the reason is [`ExitReason::Returned`](crate::ExitReason::Returned). Messages it never
 /// received are in
 /// [`Outcome::undelivered`](crate::Outcome::undelivered).
 ///
