@@ -134,3 +134,49 @@ fn panic_in_a_pull_style_actor_is_reported() {
     let outcome = handle.join();
     assert_eq!(outcome.reason().panic_message(), Some("pulled 1"));
 }
+
+/// A pooled actor whose state panics when dropped, detached and ended on a worker: the panic
+/// ends that drop, not the worker, which goes on running other actors.
+#[test]
+fn a_panic_in_a_dropped_pooled_state_spares_the_worker() {
+    /// Waits at its gate inside its one message, so the test can give up every reference first.
+    struct BadDrop(mpsc::Receiver<()>);
+    impl Actor for BadDrop {
+        type Msg = ();
+        fn handle(&mut self, _msg: (), ctx: &mut Context<Self>) {
+            self.0.recv().unwrap();
+            ctx.close();
+        }
+    }
+    static DROPPED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    impl Drop for BadDrop {
+        fn drop(&mut self) {
+            DROPPED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            panic!("dropping BadDrop");
+        }
+    }
+    let pool = actor_core::Pool::builder().workers(1).build().unwrap();
+    for _ in 0..10 {
+        let (gate_tx, gate_rx) = mpsc::channel();
+        let handle = pool.spawn(BadDrop(gate_rx));
+        let addr = handle.addr();
+        addr.send(()).unwrap();
+        // Detached and unreachable: the worker running it holds the last reference, so the state
+        // is dropped there once the actor ends.
+        drop(handle);
+        drop(addr);
+        gate_tx.send(()).unwrap();
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while DROPPED.load(std::sync::atomic::Ordering::SeqCst) < 10 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the states were never dropped"
+        );
+        std::thread::yield_now();
+    }
+    let survivor = pool.spawn(Sum(0));
+    survivor.addr().send(5).unwrap();
+    assert_eq!(survivor.join().into_state().0, 5);
+    assert_eq!(pool.threads(), 1);
+}

@@ -35,6 +35,7 @@ use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::thread::JoinHandle;
 
 use super::deque::{Injector, Steal, Stealer, Worker};
+use crate::runtime::unwind::catch;
 use crate::sync;
 
 /// An actor on a run queue.
@@ -490,7 +491,7 @@ fn run_worker(pool: Arc<PoolInner>, index: usize, deque: Option<Worker<Job>>) {
     });
     'work: loop {
         if let Some(job) = find_job(&pool) {
-            run_job(&pool, job);
+            run_turn(&pool, job);
             if standin && pool.has_surplus() {
                 break 'work;
             }
@@ -512,7 +513,7 @@ fn run_worker(pool: Arc<PoolInner>, index: usize, deque: Option<Worker<Job>>) {
                 pool.sleep.searching.fetch_sub(1, SeqCst);
                 // More may be queued behind this job: let a sleeper look.
                 pool.wake_one();
-                run_job(&pool, job);
+                run_turn(&pool, job);
                 continue 'work;
             }
         }
@@ -623,6 +624,14 @@ fn steal(pool: &PoolInner, local: &Local) -> Option<Job> {
         }
     }
     None
+}
+
+/// Runs one turn of `job` and keeps the worker alive whatever happens in it: handlers' panics are
+/// caught inside the turn, but the last reference to an ended actor may be dropped here, and with
+/// it the actor's state and leftover messages, whose `Drop` is user code too. A panic there ends
+/// nothing but that drop.
+fn run_turn(pool: &PoolInner, job: Job) {
+    let _ = catch(|| run_job(pool, job));
 }
 
 /// Runs one turn of `job`; an actor that used up its batch goes to the back of the queue, where
