@@ -52,9 +52,12 @@ fn spawn_and_close(pool: &Pool, count: u64) {
 #[test]
 fn pool_spawns_100_000_actors_without_threads_and_frees_them() {
     let pool = Pool::builder().workers(2).name("many").build().unwrap();
-    // A first round warms the allocator up; the second must not grow the process.
-    spawn_and_close(&pool, 100_000);
-    assert_eq!(pool.actors(), 0);
+    // Two rounds bring the allocator to its steady state (its per-thread arenas fill up in the
+    // first two); the next must not grow the process.
+    for _ in 0..2 {
+        spawn_and_close(&pool, 100_000);
+        assert_eq!(pool.actors(), 0);
+    }
     let rss_before = resident_bytes();
     spawn_and_close(&pool, 100_000);
     let rss_after = resident_bytes();
@@ -65,9 +68,10 @@ fn pool_spawns_100_000_actors_without_threads_and_frees_them() {
         "the two workers, and no thread per actor"
     );
     assert_eq!(pool.threads(), 2);
-    // 100,000 leaked actors would take tens of MiB; allow a little allocator noise.
+    // 100,000 leaked actors would take over 40 MiB (more than 400 bytes each); allow for the
+    // allocator's noise and for the other tests of this binary running meanwhile.
     assert!(
-        rss_after <= rss_before + 8 * 1024 * 1024,
+        rss_after <= rss_before + 16 * 1024 * 1024,
         "resident memory grew from {rss_before} to {rss_after} bytes"
     );
     pool.shutdown();
