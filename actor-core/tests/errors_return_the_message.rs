@@ -34,7 +34,7 @@ fn errors_return_the_message(exec) {
     addr.send(Opaque(1)).unwrap();
 
     let full = addr.try_send(Opaque(2)).unwrap_err();
-    assert_eq!(format!("{full:?}"), "Full(..)");
+    assert_eq!(format!("{full:?}"), "TrySendError<errors_return_the_message::Opaque>::Full(..)");
     assert_eq!(full.to_string(), "sending to a full mailbox");
     assert!(full.is_full() && !full.is_closed());
     assert_eq!(full.into_inner().0, 2);
@@ -42,7 +42,7 @@ fn errors_return_the_message(exec) {
     let timeout = addr
         .send_timeout(Opaque(3), Duration::from_millis(1))
         .unwrap_err();
-    assert_eq!(format!("{timeout:?}"), "Timeout(..)");
+    assert_eq!(format!("{timeout:?}"), "SendTimeoutError<errors_return_the_message::Opaque>::Timeout(..)");
     assert_eq!(timeout.into_inner().0, 3);
 
     let ask_full = addr
@@ -51,7 +51,7 @@ fn errors_return_the_message(exec) {
             Duration::from_millis(1),
         )
         .unwrap_err();
-    assert_eq!(format!("{ask_full:?}"), "Full(..)");
+    assert_eq!(format!("{ask_full:?}"), "AskError<errors_return_the_message::Opaque>::Full(..)");
     assert_eq!(ask_full.into_inner().map(|m| m.0), Some(4));
 
     addr.stop();
@@ -64,7 +64,7 @@ fn errors_return_the_message(exec) {
     );
 
     let closed: SendError<Opaque> = addr.send(Opaque(5)).unwrap_err();
-    assert_eq!(format!("{closed:?}"), "SendError(..)");
+    assert_eq!(format!("{closed:?}"), "SendError<errors_return_the_message::Opaque>(..)");
     assert_eq!(closed.to_string(), "sending to a closed mailbox");
     assert_eq!(closed.into_inner().0, 5);
 

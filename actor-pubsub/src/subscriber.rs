@@ -151,6 +151,47 @@ impl<M: Send + 'static> Subscriber<M> for Addr<M> {
     }
 }
 
+/// An [`actor_core::channel`] sender as a subscriber: the messages go into the queue. A bounded
+/// queue that is full is [`Delivery::Full`] (after the allowed wait); a queue whose receivers are
+/// all gone is [`Delivery::Gone`], so the exchange detaches it.
+///
+/// ```
+/// use actor_pubsub::{DeliveryPolicy, Exchange};
+///
+/// let (tx, rx) = actor_core::channel::unbounded();
+/// let exc = Exchange::new(DeliveryPolicy::Block);
+/// let _sub = exc.attach(tx);
+/// assert_eq!(exc.send("msg1"), 1);
+/// assert_eq!(rx.try_recv().unwrap(), "msg1");
+/// drop(rx);
+/// assert_eq!(exc.send("msg2"), 0); // nobody can receive any more: detached
+/// assert_eq!(exc.subscriber_count(), 0);
+/// ```
+impl<M: Send + 'static> Subscriber<M> for actor_core::channel::Sender<M> {
+    #[inline]
+    fn deliver(&self, msg: M, wait: Wait) -> Delivery<M> {
+        match wait {
+            Wait::Block => match self.send(msg) {
+                Ok(()) => Delivery::Delivered,
+                Err(err) => Delivery::Gone(err.into_inner()),
+            },
+            Wait::Try => match self.try_send(msg) {
+                Ok(()) => Delivery::Delivered,
+                Err(TrySendError::Full(msg)) => Delivery::Full(msg),
+                Err(TrySendError::Closed(msg)) => Delivery::Gone(msg),
+            },
+            Wait::Until(deadline) => {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                match self.send_timeout(msg, left) {
+                    Ok(()) => Delivery::Delivered,
+                    Err(SendTimeoutError::Timeout(msg)) => Delivery::Full(msg),
+                    Err(SendTimeoutError::Closed(msg)) => Delivery::Gone(msg),
+                }
+            }
+        }
+    }
+}
+
 /// A closure as a subscriber: delivering is calling it, on the sending thread.
 ///
 /// ```

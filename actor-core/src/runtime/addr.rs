@@ -330,6 +330,38 @@ impl<M> Drop for Addr<M> {
     }
 }
 
+/// Two addresses are equal when they lead to the same actor (as [`Addr::same_actor`] says);
+/// hashing goes by the actor's id, so addresses can key a map or fill a set.
+///
+/// ```
+/// use std::collections::HashSet;
+///
+/// let a = actor_core::Pool::global().spawn(Idle);
+/// let b = actor_core::Pool::global().spawn(Idle);
+/// let set: HashSet<_> = [a.addr(), a.addr(), b.addr()].into_iter().collect();
+/// assert_eq!(set.len(), 2);
+/// assert_eq!(a.addr(), a.addr());
+/// assert_ne!(a.addr(), b.addr());
+/// # struct Idle;
+/// # impl actor_core::Actor for Idle {
+/// #     type Msg = ();
+/// #     fn handle(&mut self, _: (), _: &mut actor_core::Context<Self>) {}
+/// # }
+/// ```
+impl<M> PartialEq for Addr<M> {
+    fn eq(&self, other: &Addr<M>) -> bool {
+        self.same_actor(other)
+    }
+}
+
+impl<M> Eq for Addr<M> {}
+
+impl<M> std::hash::Hash for Addr<M> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.shared.id.hash(state);
+    }
+}
+
 impl<M> fmt::Debug for Addr<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Addr")

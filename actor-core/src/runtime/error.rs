@@ -4,8 +4,10 @@
 //! [`channel`](crate::channel): "closed" means the actor no longer accepts messages, or every
 //! receiver of the channel is gone. Their `Display` says "mailbox" for both.
 //!
-//! `Debug` never requires `M: Debug`: it prints the variant and hides the message, so the errors
-//! work with `?`, `unwrap` and `Box<dyn Error>` for any message type.
+//! `Debug` never requires `M: Debug`: it names the error, the message type and the variant, and
+//! hides the message (`SendError<alloc::string::String>(..)`), so the errors work with `?`,
+//! `unwrap` and `Box<dyn Error>` for any message type, and an `unwrap` panic says what failed.
+//! `Display` stays short.
 
 use std::fmt;
 
@@ -172,22 +174,27 @@ impl Exit {
 
 use crate::ExitReason;
 
-macro_rules! debug_hiding_message {
+/// `Debug` that names the error, its message type and the variant, but never prints the message
+/// itself (so `M` needs no `Debug`): `TrySendError<alloc::string::String>::Full(..)`.
+macro_rules! debug_naming_the_type {
     ($ty:ident { $($variant:ident),* } $(, $unit:ident)*) => {
         impl<M> fmt::Debug for $ty<M> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let ty = std::any::type_name::<M>();
                 match self {
-                    $($ty::$variant(_) => f.write_str(concat!(stringify!($variant), "(..)")),)*
-                    $($ty::$unit => f.write_str(stringify!($unit)),)*
+                    $($ty::$variant(_) => {
+                        write!(f, concat!(stringify!($ty), "<{}>::", stringify!($variant), "(..)"), ty)
+                    })*
+                    $($ty::$unit => write!(f, concat!(stringify!($ty), "<{}>::", stringify!($unit)), ty),)*
                 }
             }
         }
     };
 }
 
-debug_hiding_message!(TrySendError { Full, Closed });
-debug_hiding_message!(SendTimeoutError { Timeout, Closed });
-debug_hiding_message!(
+debug_naming_the_type!(TrySendError { Full, Closed });
+debug_naming_the_type!(SendTimeoutError { Timeout, Closed });
+debug_naming_the_type!(
     AskError {
         Closed,
         Full,
@@ -199,6 +206,6 @@ debug_hiding_message!(
 
 impl<M> fmt::Debug for SendError<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SendError(..)")
+        write!(f, "SendError<{}>(..)", std::any::type_name::<M>())
     }
 }
