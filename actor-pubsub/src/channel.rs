@@ -1,4 +1,5 @@
-//! The one place crossbeam-channel is imported: a crossbeam `Sender<M>` as a subscriber.
+//! The one place crossbeam-channel is imported: a crossbeam `Sender<M>` as a subscriber (feature
+//! `crossbeam`).
 
 use crossbeam_channel::{SendTimeoutError, Sender, TrySendError};
 

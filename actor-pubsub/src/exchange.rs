@@ -79,8 +79,9 @@ impl<M: Clone + Send + 'static> Exchange<M> {
         self.policy
     }
 
-    /// Attaches a subscriber: an actor's [`Addr`](actor_core::Addr), a closure, a crossbeam
-    /// `Sender`, or any [`Subscriber`]. It receives every `send` that starts from now on, after
+    /// Attaches a subscriber: an actor's [`Addr`](actor_core::Addr), a closure, an
+    /// `actor_core::channel::Sender` (a crossbeam `Sender` with the feature `crossbeam`), or any
+    /// [`Subscriber`]. It receives every `send` that starts from now on, after
     /// the subscribers attached before it.
     ///
     /// The same actor may be attached twice; it then gets each message twice.

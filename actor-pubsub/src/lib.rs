@@ -3,7 +3,8 @@
 //!
 //! An [`Exchange`] is the recipe's go-between: publishers [`send`](Exchange::send) to it, and it
 //! hands each message to every attached [`Subscriber`] (an actor's [`Addr`](actor_core::Addr), a
-//! closure, a crossbeam `Sender`, or your own type). [`attach`](Exchange::attach) returns a
+//! closure, an `actor_core::channel::Sender`, a crossbeam `Sender` with the feature `crossbeam`, or
+//! your own type). [`attach`](Exchange::attach) returns a
 //! [`Subscription`] guard that detaches when dropped. Exchanges are found by name in a
 //! [`Registry`], or in the process-wide one through [`get_exchange`].
 //!
@@ -160,6 +161,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "crossbeam")]
 mod channel;
 mod display;
 mod error;

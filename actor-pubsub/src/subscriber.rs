@@ -14,7 +14,8 @@ use crate::Wait;
 /// - [`actor_core::Addr<M>`]: `send`, `try_send` or `send_deadline` as the [`Wait`] says; an
 ///   actor that no longer accepts messages is [`Delivery::Gone`];
 /// - closures `Fn(M) + Send + Sync`: delivery is calling them (always [`Delivery::Delivered`]);
-/// - crossbeam-channel `Sender<M>`: like `Addr`, a disconnected channel is `Gone`;
+/// - `actor_core::channel::Sender<M>` (and crossbeam-channel's `Sender<M>` with the feature
+///   `crossbeam`): like `Addr`, a disconnected channel is `Gone`;
 /// - [`Recorder`](crate::Recorder) and [`DisplayMessages`](crate::DisplayMessages).
 ///
 /// Deliveries can come from several sending threads at once, hence `Send + Sync` and `&self`.

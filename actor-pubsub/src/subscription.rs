@@ -141,12 +141,12 @@ impl Subscription {
     /// use actor_pubsub::{DeliveryPolicy, Exchange};
     ///
     /// let exc = Exchange::new(DeliveryPolicy::Skip);
-    /// let (tx, rx) = crossbeam_channel::bounded(1);
+    /// let (tx, rx) = actor_core::channel::bounded(1);
     /// let sub = exc.attach(tx);
     /// exc.send(1);
     /// exc.send(2); // the channel is full: skipped
     /// assert_eq!((sub.delivered(), sub.dropped()), (1, 1));
-    /// assert_eq!(rx.recv(), Ok(1));
+    /// assert_eq!(rx.recv().unwrap(), 1);
     /// ```
     pub fn dropped(&self) -> u64 {
         self.counters.dropped()

@@ -111,7 +111,7 @@ fn run() {
         .spawn(Collect(Vec::new()))
         .unwrap();
     let bounded_sub = exc.attach(bounded.addr());
-    let (channel_tx, channel_rx) = crossbeam_channel::unbounded();
+    let (channel_tx, channel_rx) = actor_core::channel::unbounded();
     let channel_sub = exc.attach(channel_tx);
 
     let start = Arc::new(Barrier::new(SENDERS + CHURNERS));

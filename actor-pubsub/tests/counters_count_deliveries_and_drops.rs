@@ -40,7 +40,7 @@ fn drops_are_counted_apart_from_deliveries() {
 #[test]
 fn a_gone_subscriber_stops_counting() {
     let exc = Exchange::new(DeliveryPolicy::Block);
-    let (tx, rx) = crossbeam_channel::unbounded();
+    let (tx, rx) = actor_core::channel::unbounded();
     let sub = exc.attach(tx);
     exc.send(1);
     drop(rx);

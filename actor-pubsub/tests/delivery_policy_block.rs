@@ -48,7 +48,7 @@ fn send_waits_for_room_and_drops_nothing() {
 fn a_full_bounded_channel_is_waited_for() {
     finishes("the blocking channel scenario", || {
         let exc = Arc::new(Exchange::new(DeliveryPolicy::Block));
-        let (tx, rx) = crossbeam_channel::bounded(1);
+        let (tx, rx) = actor_core::channel::bounded(1);
         let sub = exc.attach(tx);
         let seen = Recorder::new();
         let _seen = exc.attach(seen.clone());

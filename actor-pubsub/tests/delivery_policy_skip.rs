@@ -45,7 +45,7 @@ fn room_again_means_delivered_again() {
 #[test]
 fn a_full_channel_misses_the_message() {
     let exc = Exchange::new(DeliveryPolicy::Skip);
-    let (tx, rx) = crossbeam_channel::bounded(2);
+    let (tx, rx) = actor_core::channel::bounded(2);
     let sub = exc.attach(tx);
     let sent: usize = (0..5).map(|n| exc.send(n)).sum();
     assert_eq!(sent, 2);

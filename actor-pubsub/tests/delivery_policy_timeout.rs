@@ -53,7 +53,7 @@ fn a_huge_timeout_acts_as_block_without_overflow() {
     let exc = Exchange::new(DeliveryPolicy::Timeout(Duration::MAX));
     let seen = Recorder::new();
     let _seen = exc.attach(seen.clone());
-    let (tx, rx) = crossbeam_channel::bounded(4);
+    let (tx, rx) = actor_core::channel::bounded(4);
     let _tx = exc.attach(tx);
     assert_eq!(exc.send(1), 2);
     assert_eq!(rx.try_recv(), Ok(1));

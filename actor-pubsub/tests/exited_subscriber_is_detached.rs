@@ -91,7 +91,7 @@ fn a_closed_but_running_actor_is_detached() {
 #[test]
 fn a_disconnected_channel_is_detached() {
     let exc = Exchange::new(DeliveryPolicy::Block);
-    let (tx, rx) = crossbeam_channel::unbounded();
+    let (tx, rx) = actor_core::channel::unbounded();
     let sub = exc.attach(tx);
     assert_eq!(exc.send(1), 1);
     assert_eq!(rx.recv(), Ok(1));
