@@ -25,58 +25,19 @@
 use std::time::{Duration, Instant};
 
 mod common;
+#[path = "common/kameo.rs"]
+mod kameo_actors;
 
 use actor_core::Mailbox;
 use common::{ask_round_trips, tell_actor};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use kameo::actor::{ActorRef, PreparedActor, Spawn};
-use kameo::error::Infallible;
+use kameo::actor::{PreparedActor, Spawn};
 use kameo::mailbox;
-use kameo::message::Message;
+use kameo_actors::{KameoEcho, KameoSum};
 use tokio::runtime::Runtime;
 
 const TELL_MESSAGES: u64 = 100_000;
 const EXPECTED_SUM: u64 = TELL_MESSAGES * (TELL_MESSAGES - 1) / 2;
-
-/// The summing actor, for kameo.
-struct KameoSum(u64);
-
-impl kameo::Actor for KameoSum {
-    type Args = Self;
-    type Error = Infallible;
-
-    async fn on_start(state: Self, _actor_ref: ActorRef<Self>) -> Result<Self, Infallible> {
-        Ok(state)
-    }
-}
-
-impl Message<u64> for KameoSum {
-    type Reply = ();
-
-    async fn handle(&mut self, n: u64, _ctx: &mut kameo::message::Context<Self, ()>) {
-        self.0 = self.0.wrapping_add(n);
-    }
-}
-
-/// The answering actor, for kameo: replies `n + 1`.
-struct KameoEcho;
-
-impl kameo::Actor for KameoEcho {
-    type Args = Self;
-    type Error = Infallible;
-
-    async fn on_start(state: Self, _actor_ref: ActorRef<Self>) -> Result<Self, Infallible> {
-        Ok(state)
-    }
-}
-
-impl Message<u64> for KameoEcho {
-    type Reply = u64;
-
-    async fn handle(&mut self, n: u64, _ctx: &mut kameo::message::Context<Self, u64>) -> u64 {
-        n + 1
-    }
-}
 
 /// The runtime kameo runs on: multi-thread, one worker per core of the 2-core bench machine.
 fn runtime() -> Runtime {

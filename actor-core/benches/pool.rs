@@ -86,6 +86,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 mod common;
+#[path = "common/kameo.rs"]
+mod kameo_actors;
 
 use actor_core::{Actor, ActorHandle, Addr, Builder, Context, Mailbox, NoReply, Pool, ReplyTo};
 use common::{Sum, ask_round_trips, tell_actor};
@@ -94,6 +96,7 @@ use kameo::actor::{ActorRef, PreparedActor, Spawn};
 use kameo::error::Infallible;
 use kameo::mailbox;
 use kameo::message::Message;
+use kameo_actors::{KameoEcho, KameoSum};
 use tokio::runtime::Runtime;
 use tokio::sync::{mpsc as tmpsc, oneshot};
 
@@ -395,26 +398,6 @@ fn spawn_tokio(rt: &Runtime) -> Duration {
     let elapsed = start.elapsed();
     assert_eq!(handled, SPAWN_ACTORS);
     elapsed
-}
-
-/// The summing actor, for kameo.
-struct KameoSum(u64);
-
-impl kameo::Actor for KameoSum {
-    type Args = Self;
-    type Error = Infallible;
-
-    async fn on_start(state: Self, _actor_ref: ActorRef<Self>) -> Result<Self, Infallible> {
-        Ok(state)
-    }
-}
-
-impl Message<u64> for KameoSum {
-    type Reply = ();
-
-    async fn handle(&mut self, n: u64, _ctx: &mut kameo::message::Context<Self, ()>) {
-        self.0 = self.0.wrapping_add(n);
-    }
 }
 
 fn spawn_kameo(rt: &Runtime) -> Duration {
@@ -947,26 +930,6 @@ fn echo_task(
         }
     });
     (tx, task)
-}
-
-/// The answering actor, for kameo.
-struct KameoEcho;
-
-impl kameo::Actor for KameoEcho {
-    type Args = Self;
-    type Error = Infallible;
-
-    async fn on_start(state: Self, _actor_ref: ActorRef<Self>) -> Result<Self, Infallible> {
-        Ok(state)
-    }
-}
-
-impl Message<u64> for KameoEcho {
-    type Reply = u64;
-
-    async fn handle(&mut self, n: u64, _ctx: &mut kameo::message::Context<Self, u64>) -> u64 {
-        n + 1
-    }
 }
 
 fn ask_thread(c: &mut Criterion) {

@@ -51,3 +51,15 @@ pub(crate) fn get_mut<T: ?Sized>(mutex: &mut Mutex<T>) -> &mut T {
 pub(crate) mod short {
     pub(crate) use parking_lot::{Condvar, Mutex, MutexGuard};
 }
+
+/// A value alone on its cache line (128 bytes covers adjacent-line prefetching on x86), so that
+/// writes to it never invalidate a line other threads read.
+#[repr(align(128))]
+pub(crate) struct CacheLine<T>(pub(crate) T);
+
+impl<T> std::ops::Deref for CacheLine<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}

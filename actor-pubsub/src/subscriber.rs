@@ -108,6 +108,29 @@ impl<M> fmt::Debug for Delivery<M> {
     }
 }
 
+/// The delivery of actor-core's senders (`Addr`, `channel::Sender`): the three forms of a send,
+/// with actor-core's error types, mapped onto a [`Delivery`].
+macro_rules! deliver_through {
+    ($sender:expr, $msg:expr, $wait:expr) => {
+        match $wait {
+            Wait::Block => match $sender.send($msg) {
+                Ok(()) => Delivery::Delivered,
+                Err(err) => Delivery::Gone(err.into_inner()),
+            },
+            Wait::Try => match $sender.try_send($msg) {
+                Ok(()) => Delivery::Delivered,
+                Err(TrySendError::Full(msg)) => Delivery::Full(msg),
+                Err(TrySendError::Closed(msg)) => Delivery::Gone(msg),
+            },
+            Wait::Until(deadline) => match $sender.send_deadline($msg, deadline) {
+                Ok(()) => Delivery::Delivered,
+                Err(SendTimeoutError::Timeout(msg)) => Delivery::Full(msg),
+                Err(SendTimeoutError::Closed(msg)) => Delivery::Gone(msg),
+            },
+        }
+    };
+}
+
 /// An actor as a subscriber: its mailbox receives the messages, in each sender's order.
 ///
 /// ```
@@ -133,22 +156,7 @@ impl<M> fmt::Debug for Delivery<M> {
 impl<M: Send + 'static> Subscriber<M> for Addr<M> {
     #[inline]
     fn deliver(&self, msg: M, wait: Wait) -> Delivery<M> {
-        match wait {
-            Wait::Block => match self.send(msg) {
-                Ok(()) => Delivery::Delivered,
-                Err(err) => Delivery::Gone(err.into_inner()),
-            },
-            Wait::Try => match self.try_send(msg) {
-                Ok(()) => Delivery::Delivered,
-                Err(TrySendError::Full(msg)) => Delivery::Full(msg),
-                Err(TrySendError::Closed(msg)) => Delivery::Gone(msg),
-            },
-            Wait::Until(deadline) => match self.send_deadline(msg, deadline) {
-                Ok(()) => Delivery::Delivered,
-                Err(SendTimeoutError::Timeout(msg)) => Delivery::Full(msg),
-                Err(SendTimeoutError::Closed(msg)) => Delivery::Gone(msg),
-            },
-        }
+        deliver_through!(self, msg, wait)
     }
 }
 
@@ -171,25 +179,7 @@ impl<M: Send + 'static> Subscriber<M> for Addr<M> {
 impl<M: Send + 'static> Subscriber<M> for actor_core::channel::Sender<M> {
     #[inline]
     fn deliver(&self, msg: M, wait: Wait) -> Delivery<M> {
-        match wait {
-            Wait::Block => match self.send(msg) {
-                Ok(()) => Delivery::Delivered,
-                Err(err) => Delivery::Gone(err.into_inner()),
-            },
-            Wait::Try => match self.try_send(msg) {
-                Ok(()) => Delivery::Delivered,
-                Err(TrySendError::Full(msg)) => Delivery::Full(msg),
-                Err(TrySendError::Closed(msg)) => Delivery::Gone(msg),
-            },
-            Wait::Until(deadline) => {
-                let left = deadline.saturating_duration_since(std::time::Instant::now());
-                match self.send_timeout(msg, left) {
-                    Ok(()) => Delivery::Delivered,
-                    Err(SendTimeoutError::Timeout(msg)) => Delivery::Full(msg),
-                    Err(SendTimeoutError::Closed(msg)) => Delivery::Gone(msg),
-                }
-            }
-        }
+        deliver_through!(self, msg, wait)
     }
 }
 

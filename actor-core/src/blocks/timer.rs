@@ -288,12 +288,7 @@ impl Timers {
         msg: M,
     ) -> TimerHandle {
         let addr = addr.clone();
-        let mut msg = Some(msg);
-        let fire = move || match msg.take() {
-            Some(msg) => fired(addr.try_send(msg)),
-            None => Fired::Closed,
-        };
-        self.schedule(Instant::now().checked_add(delay), None, Box::new(fire))
+        self.once(delay, msg, move |msg| addr.try_send(msg))
     }
 
     /// Sends `make_msg()` to `addr` every `period`; see the free function [`send_interval`].
@@ -323,24 +318,14 @@ impl Timers {
     /// assert!(!handle.join().is_panic());
     /// assert!(timer.delivered() >= 1); // the second send is counted once it returns
     /// ```
-    pub fn send_interval<M, F>(
-        &self,
-        addr: &Addr<M>,
-        period: Duration,
-        mut make_msg: F,
-    ) -> TimerHandle
+    pub fn send_interval<M, F>(&self, addr: &Addr<M>, period: Duration, make_msg: F) -> TimerHandle
     where
         M: Send + 'static,
         F: FnMut() -> M + Send + 'static,
     {
         assert!(!period.is_zero(), "send_interval needs a non-zero period");
         let addr = addr.clone();
-        let fire = move || fired(addr.try_send(make_msg()));
-        self.schedule(
-            Instant::now().checked_add(period),
-            Some(period),
-            Box::new(fire),
-        )
+        self.every(period, make_msg, move |msg| addr.try_send(msg))
     }
 
     /// Runs `call` once on the timer thread, `delay` from now (a `Context::ask` deadline).
@@ -366,12 +351,7 @@ impl Timers {
         delay: Duration,
         msg: M,
     ) -> TimerHandle {
-        let mut msg = Some(msg);
-        let fire = move || match msg.take() {
-            Some(msg) => fired(link.try_send(msg)),
-            None => Fired::Closed,
-        };
-        self.schedule(Instant::now().checked_add(delay), None, Box::new(fire))
+        self.once(delay, msg, move |msg| link.try_send(msg))
     }
 
     /// `send_interval` through a link that does not keep the actor alive (an actor's own timer).
@@ -379,13 +359,37 @@ impl Timers {
         &self,
         link: Link<M>,
         period: Duration,
-        mut make_msg: F,
+        make_msg: F,
     ) -> TimerHandle
     where
         M: Send + 'static,
         F: FnMut() -> M + Send + 'static,
     {
-        let fire = move || fired(link.try_send(make_msg()));
+        self.every(period, make_msg, move |msg| link.try_send(msg))
+    }
+
+    /// A one-shot timer that hands `msg` to `send` at `delay` from now.
+    fn once<M, S>(&self, delay: Duration, msg: M, send: S) -> TimerHandle
+    where
+        M: Send + 'static,
+        S: Fn(M) -> Result<(), TrySendError<M>> + Send + 'static,
+    {
+        let mut msg = Some(msg);
+        let fire = move || match msg.take() {
+            Some(msg) => fired(send(msg)),
+            None => Fired::Closed,
+        };
+        self.schedule(Instant::now().checked_add(delay), None, Box::new(fire))
+    }
+
+    /// An interval timer that hands `make_msg()` to `send` every `period` (not zero).
+    fn every<M, F, S>(&self, period: Duration, mut make_msg: F, send: S) -> TimerHandle
+    where
+        M: Send + 'static,
+        F: FnMut() -> M + Send + 'static,
+        S: Fn(M) -> Result<(), TrySendError<M>> + Send + 'static,
+    {
+        let fire = move || fired(send(make_msg()));
         self.schedule(
             Instant::now().checked_add(period),
             Some(period),

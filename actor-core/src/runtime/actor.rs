@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::blocks::timer::{TimerHandle, Timers};
-use crate::runtime::ask::{CallAsk, NoReply, Waiter, guarded};
+use crate::runtime::ask::{CallAsk, NoReply, Waiter};
 use crate::runtime::mailbox::Reader;
 use crate::runtime::spawn::PoolRef;
+use crate::runtime::unwind::catch;
 use crate::{ActorHandle, ActorId, Addr, AskError, Builder, ExitReason, ReplyTo, TrySendError};
 
 /// A handler-style actor: state plus a `handle` method called once per message, in order.
@@ -296,7 +297,8 @@ impl<A: Actor> Context<A> {
     {
         let me = self.addr();
         let (call, port) = CallAsk::new(Box::new(move |answer| {
-            if let Some(msg) = guarded(|| on_reply(answer)) {
+            // A panic in `on_reply` is caught; the answer is lost with it (nobody to hand it to).
+            if let Ok(msg) = catch(|| on_reply(answer)) {
                 let _ = me.shared().send_answer(msg);
             }
         }));

@@ -21,7 +21,6 @@ use std::thread::{self, Thread};
 use std::time::Instant;
 
 use crate::blocks::timer::TimerHandle;
-use crate::runtime::unwind::catch;
 
 /// The reply port of a request sent with [`Addr::ask`](crate::Addr::ask).
 ///
@@ -222,12 +221,6 @@ impl<R: Send + 'static> CallAsk<R> {
             drop(taken);
         }
     }
-}
-
-/// Runs a user's `on_reply` and sends what it makes; a panic in it is caught and the message lost
-/// with it (there is nobody to hand it to).
-pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
-    catch(f).ok()
 }
 
 /// The asker's side of one request: make the port, then wait.

@@ -36,7 +36,7 @@ use std::thread::JoinHandle;
 
 use super::deque::{Injector, Steal, Stealer, Worker};
 use crate::runtime::unwind::catch;
-use crate::sync;
+use crate::sync::{self, CacheLine};
 
 /// An actor on a run queue.
 pub(crate) type Job = Arc<dyn Runnable>;
@@ -133,10 +133,6 @@ pub(crate) struct Registered {
     shard: usize,
     slot: usize,
 }
-
-/// A value alone on its cache line.
-#[repr(align(128))]
-struct CacheLine<T>(T);
 
 struct SleepState {
     sleeping: usize,
@@ -254,7 +250,7 @@ impl PoolInner {
                 slab.slots.len() - 1
             }
         };
-        shard.count.0.fetch_add(1, SeqCst);
+        shard.count.fetch_add(1, SeqCst);
         Some(Registered { shard: at, slot })
     }
 
@@ -289,7 +285,7 @@ impl PoolInner {
                 self.free_slots(at.shard, &[at.slot]);
             }
         }
-        self.shards[own].count.0.fetch_sub(1, SeqCst);
+        self.shards[own].count.fetch_sub(1, SeqCst);
         if self.finished() {
             // The last actor of a closing pool: the workers may leave now.
             self.sleep.wake_all();
@@ -328,7 +324,7 @@ impl PoolInner {
 
     /// How many actors of this pool have not ended.
     pub(crate) fn live(&self) -> usize {
-        let sum: isize = self.shards.iter().map(|s| s.count.0.load(SeqCst)).sum();
+        let sum: isize = self.shards.iter().map(|s| s.count.load(SeqCst)).sum();
         usize::try_from(sum).unwrap_or(0)
     }
 

@@ -22,7 +22,7 @@ use std::time::Instant;
 use crate::chan::{Receiver, RecvTimeoutError, Sender, TryRecvError, bounded, cb, unbounded};
 use crate::executor::pool::block_in_place;
 use crate::runtime::error::{SendError, SendTimeoutError, TrySendError};
-use crate::sync;
+use crate::sync::{self, CacheLine};
 
 use super::{Ending, Next, Shared, Wait};
 
@@ -53,17 +53,6 @@ pub(crate) struct Gated<M> {
     stop_admitted: Mutex<Option<u64>>,
     tx: Sender<Envelope<M>>,
     pub(crate) capacity: Option<usize>,
-}
-
-/// A value alone on its cache line (128 bytes covers adjacent-line prefetching on x86).
-#[repr(align(128))]
-struct CacheLine<T>(T);
-
-impl<T> std::ops::Deref for CacheLine<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
 }
 
 enum Admit {

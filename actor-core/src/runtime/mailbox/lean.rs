@@ -37,6 +37,19 @@ pub(crate) struct Lean<M> {
     pub(crate) capacity: Option<usize>,
 }
 
+/// How long a send may wait for room in a full bounded mailbox.
+#[derive(Clone, Copy)]
+enum Room {
+    Now,
+    WaitForever,
+    WaitUntil(Instant),
+}
+
+enum Refused {
+    Closed,
+    Full,
+}
+
 struct Inner<M> {
     msgs: VecDeque<M>,
     sealed: bool,
@@ -72,28 +85,8 @@ impl<M> Lean<M> {
     /// pool has a stand-in for this worker).
     #[inline]
     pub(crate) fn send(&self, msg: M) -> Result<(), SendError<M>> {
-        let mut inner = self.lock();
-        if inner.sealed {
-            return Err(SendError(msg));
-        }
-        if self.full(&inner) {
-            drop(inner);
-            return block_in_place(|| {
-                let mut inner = self.lock();
-                while !inner.sealed && self.full(&inner) {
-                    inner.waiting += 1;
-                    self.room.wait(&mut inner);
-                    inner.waiting -= 1;
-                }
-                if inner.sealed {
-                    return Err(SendError(msg));
-                }
-                inner.msgs.push_back(msg);
-                Ok(())
-            });
-        }
-        inner.msgs.push_back(msg);
-        Ok(())
+        self.push(msg, Room::WaitForever)
+            .map_err(|(msg, _)| SendError(msg))
     }
 
     /// Queues `msg` whatever the capacity: an answer to a request the actor itself made must not
@@ -108,15 +101,10 @@ impl<M> Lean<M> {
     }
 
     pub(crate) fn try_send(&self, msg: M) -> Result<(), TrySendError<M>> {
-        let mut inner = self.lock();
-        if inner.sealed {
-            Err(TrySendError::Closed(msg))
-        } else if self.full(&inner) {
-            Err(TrySendError::Full(msg))
-        } else {
-            inner.msgs.push_back(msg);
-            Ok(())
-        }
+        self.push(msg, Room::Now).map_err(|refused| match refused {
+            (msg, Refused::Full) => TrySendError::Full(msg),
+            (msg, Refused::Closed) => TrySendError::Closed(msg),
+        })
     }
 
     pub(crate) fn send_deadline(
@@ -124,28 +112,49 @@ impl<M> Lean<M> {
         msg: M,
         deadline: Instant,
     ) -> Result<(), SendTimeoutError<M>> {
-        let mut inner = self.lock();
-        if inner.sealed {
-            return Err(SendTimeoutError::Closed(msg));
-        }
-        if self.full(&inner) {
+        self.push(msg, Room::WaitUntil(deadline))
+            .map_err(|refused| match refused {
+                (msg, Refused::Full) => SendTimeoutError::Timeout(msg),
+                (msg, Refused::Closed) => SendTimeoutError::Closed(msg),
+            })
+    }
+
+    /// Queues `msg` if the mailbox is open and, when bounded, has room within `room`.
+    #[inline]
+    fn push(&self, msg: M, room: Room) -> Result<(), (M, Refused)> {
+        let inner = self.lock();
+        if !inner.sealed && self.full(&inner) {
+            if let Room::Now = room {
+                return Err((msg, Refused::Full));
+            }
             drop(inner);
             return block_in_place(|| {
                 let mut inner = self.lock();
                 while !inner.sealed && self.full(&inner) {
-                    let Some(left) = deadline.checked_duration_since(Instant::now()) else {
-                        return Err(SendTimeoutError::Timeout(msg));
-                    };
                     inner.waiting += 1;
-                    self.room.wait_for(&mut inner, left);
+                    let timed_out = match room {
+                        Room::WaitUntil(deadline) => {
+                            self.room.wait_until(&mut inner, deadline).timed_out()
+                        }
+                        _ => {
+                            self.room.wait(&mut inner);
+                            false
+                        }
+                    };
                     inner.waiting -= 1;
+                    if timed_out && !inner.sealed && self.full(&inner) {
+                        return Err((msg, Refused::Full));
+                    }
                 }
-                if inner.sealed {
-                    return Err(SendTimeoutError::Closed(msg));
-                }
-                inner.msgs.push_back(msg);
-                Ok(())
+                self.push_into(inner, msg)
             });
+        }
+        self.push_into(inner, msg)
+    }
+
+    fn push_into(&self, mut inner: MutexGuard<'_, Inner<M>>, msg: M) -> Result<(), (M, Refused)> {
+        if inner.sealed {
+            return Err((msg, Refused::Closed));
         }
         inner.msgs.push_back(msg);
         Ok(())
