@@ -203,36 +203,13 @@ fn context_ask_to_a_full_mailbox_is_refused_with_full() {
     let (gate_tx, gate_rx) = mpsc::channel();
     server.addr().send(Req::Block(gate_rx)).unwrap();
     entered.recv().unwrap();
-    server.addr().send(Req::Keep(never_answered())).unwrap();
+    let (_second_gate, second_gate_rx) = mpsc::channel();
+    server.addr().send(Req::Block(second_gate_rx)).unwrap(); // fills the one slot
     let probe = common::pool().spawn(Probe(None));
     probe.addr().send(server.addr()).unwrap();
     let refused = probe.join().into_state().0;
     assert!(matches!(refused, Some(AskError::Full(Req::Double(1, _)))));
+    server.stop(); // before the gate opens: the second blocking request is never handled
     gate_tx.send(()).unwrap();
-    server.stop();
     drop(server.join());
-}
-
-/// A port nobody waits on (its asker is a thread that already gave up).
-fn never_answered() -> ReplyTo<u64> {
-    let held = actor_core::spawn(Server {
-        kept: Vec::new(),
-        entered: mpsc::channel().0,
-    });
-    let addr = held.addr();
-    let (port_tx, port_rx) = mpsc::channel();
-    struct Catch(mpsc::Sender<ReplyTo<u64>>);
-    impl Actor for Catch {
-        type Msg = ReplyTo<u64>;
-        fn handle(&mut self, port: ReplyTo<u64>, _ctx: &mut Context<Self>) {
-            self.0.send(port).unwrap();
-        }
-    }
-    let catcher = actor_core::spawn(Catch(port_tx));
-    let _ = catcher.addr().ask_timeout(|p| p, Duration::from_millis(1));
-    drop(addr);
-    drop(held.join());
-    catcher.close();
-    drop(catcher.join());
-    port_rx.recv().unwrap()
 }
