@@ -253,6 +253,7 @@
 mod blocks;
 mod chan;
 mod executor;
+mod lifecycle;
 mod runtime;
 mod sync;
 
@@ -270,6 +271,14 @@ pub use blocks::thread_pool::{PoolScope, TaskHandle, TaskPanic, ThreadPool};
 pub use blocks::ticker::{TickTimeoutError, Ticker, TickerStopped};
 pub use blocks::timer::{TimerHandle, Timers, send_after, send_interval};
 pub use executor::pool::{DEFAULT_THROUGHPUT, Pool, PoolBuilder, PoolShutDown};
+pub use lifecycle::{
+    ActorReport, DEFAULT_SHUTDOWN_DEADLINE, DeadLetter, DeadLetters, DeadReason, Down, Monitor,
+    Registry, RegistryError, ShutdownReport, System, SystemShutDown, WeakAddr,
+};
+pub use lifecycle::{
+    Backoff, ChildError, ChildSpec, DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_WINDOW, Restart,
+    Strategy, Supervisor, SupervisorActor, SupervisorHandle, SupervisorMsg,
+};
 pub use runtime::actor::{Actor, Context, TimerId};
 pub use runtime::addr::{ActorId, Addr};
 pub use runtime::ask::{NoReply, ReplyTo};

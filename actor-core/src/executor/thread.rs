@@ -9,6 +9,7 @@ use std::sync::atomic::Ordering::SeqCst;
 use crate::runtime::error::Exit;
 use crate::runtime::handle::{Outcome, Spawned};
 use crate::runtime::mailbox::{Next, Reader, Shared, Wait};
+use crate::runtime::run::{self, Restarter};
 use crate::runtime::unwind::catch;
 use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Inbox, Mailbox};
 
@@ -36,33 +37,59 @@ where
     Ok(ActorHandle::threaded(link, own_addr, thread))
 }
 
-/// The handler-style loop: `started`, `handle` per message, `stopped`.
-pub(crate) fn run_handler<A: Actor>(mut actor: A, reader: Reader<A::Msg>) -> Outcome<A> {
+/// The handler-style loop: `started`, `handle` per message, `stopped`. Under a supervisor a
+/// failure makes a new instance on the same mailbox instead of ending the run.
+pub(crate) fn run_handler<A: Actor>(
+    mut actor: A,
+    reader: Reader<A::Msg>,
+    restarter: Option<Box<dyn Restarter<A>>>,
+) -> Outcome<A> {
     let shared = reader.shared.clone();
     let mut ctx = Context::new(reader);
+    ctx.restarter = restarter;
     let started = catch(|| actor.started(&mut ctx));
     shared.start_ok.store(started.is_ok(), SeqCst);
     shared.started.set();
-    let mut reason = match started {
-        Err(panic) => ExitReason::Panicked(panic),
-        Ok(()) => loop {
+    let failed_start = match started {
+        Err(panic) => run::recover(&mut actor, &mut ctx, ExitReason::Panicked(panic)).err(),
+        Ok(()) => None,
+    };
+    let mut reason = match failed_start {
+        Some(reason) => reason,
+        None => loop {
             match ctx.reader.next(Wait::Block) {
                 Next::Msg(msg) => {
                     if let Err(panic) = catch(|| actor.handle(msg, &mut ctx)) {
-                        break ExitReason::Panicked(panic);
+                        if ctx.is_supervised() {
+                            run::report_panicked_message(&shared);
+                        }
+                        if let Err(reason) =
+                            run::recover(&mut actor, &mut ctx, ExitReason::Panicked(panic))
+                        {
+                            break reason;
+                        }
                     }
                 }
-                Next::End(ending) => break ending.reason(),
+                Next::End(ending) => break shared.end_reason(ending),
                 Next::Empty => {}
+                Next::Restart => {
+                    if let Err(reason) = run::restart_requested(&mut actor, &mut ctx) {
+                        break reason;
+                    }
+                }
             }
         },
     };
-    let undelivered = ctx.reader.finish();
+    let mut undelivered = ctx.reader.finish();
     if let Err(panic) = catch(|| actor.stopped(&reason)) {
         reason = ExitReason::Panicked(panic);
     }
     drop(ctx);
-    end_run(&shared);
+    let count = undelivered.len();
+    if run::outcome_ready(&shared) {
+        run::route_leftovers(&shared, std::mem::take(&mut undelivered));
+    }
+    run::end_run(&shared, &reason, count);
     Outcome::new(reason, actor, undelivered)
 }
 
@@ -81,20 +108,18 @@ where
         // A body that saw the end (`while let Ok(msg) = inbox.recv()`) and then returned ends
         // for the mailbox's reason; one that returned before that ended by itself.
         Ok(Ok(())) => match reader.borrow().ending() {
-            Some(ending) => ending.reason(),
+            Some(ending) => shared.end_reason(ending),
             None => ExitReason::Returned,
         },
         Ok(Err(exit)) => exit.reason,
         Err(panic) => ExitReason::Panicked(panic),
     };
-    let undelivered = reader.borrow_mut().finish();
+    let mut undelivered = reader.borrow_mut().finish();
     drop(reader);
-    end_run(&shared);
+    let count = undelivered.len();
+    if run::outcome_ready(&shared) {
+        run::route_leftovers(&shared, std::mem::take(&mut undelivered));
+    }
+    run::end_run(&shared, &reason, count);
     Outcome::new(reason, (), undelivered)
-}
-
-/// The last steps of every run: askers learn the actor is gone, joiners that it has finished.
-fn end_run<M>(shared: &Shared<M>) {
-    shared.end.mark_ended();
-    shared.finished.set();
 }

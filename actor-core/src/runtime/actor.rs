@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::blocks::timer::{TimerHandle, Timers};
 use crate::runtime::ask::{CallAsk, NoReply, Waiter};
 use crate::runtime::mailbox::Reader;
+use crate::runtime::run::Restarter;
 use crate::runtime::spawn::PoolRef;
 use crate::runtime::unwind::catch;
 use crate::{ActorHandle, ActorId, Addr, AskError, Builder, ExitReason, ReplyTo, TrySendError};
@@ -82,6 +83,8 @@ pub struct Context<A: Actor> {
     /// The actor's own timers; dropping them (with the context, when the actor ends) cancels
     /// them.
     timers: Vec<TimerHandle>,
+    /// Set when a supervisor runs this actor: how a failed instance is replaced.
+    pub(crate) restarter: Option<Box<dyn Restarter<A>>>,
 }
 
 /// Names a timer set with [`Context::send_after`] or [`Context::send_interval`], to cancel it
@@ -94,6 +97,19 @@ impl<A: Actor> Context<A> {
         Context {
             reader,
             timers: Vec::new(),
+            restarter: None,
+        }
+    }
+
+    /// Whether a supervisor runs this actor (a failure makes a new instance).
+    pub(crate) fn is_supervised(&self) -> bool {
+        self.restarter.is_some()
+    }
+
+    /// Cancels every timer of the current instance (a restart).
+    pub(crate) fn cancel_all_timers(&mut self) {
+        for timer in self.timers.drain(..) {
+            timer.cancel();
         }
     }
 
@@ -108,10 +124,13 @@ impl<A: Actor> Context<A> {
     }
 
     /// A [`Builder`] that starts actors where this one runs: on the same pool, or on a thread of
-    /// their own. Set a name or a mailbox on it, then `spawn`.
+    /// their own, and in the same [`System`](crate::System) if this actor belongs to one. Set a
+    /// name or a mailbox on it, then `spawn`.
     pub fn builder(&self) -> Builder {
         let pool = self.reader.shared.pool();
-        Builder::new().on(pool.map(|pool| PoolRef(Arc::clone(pool))))
+        Builder::new()
+            .on(pool.map(|pool| PoolRef(Arc::clone(pool))))
+            .system(crate::lifecycle::system::system_of(&self.reader.shared))
     }
 
     /// Starts `actor` where this one runs: a pooled actor's children share its pool, a thread

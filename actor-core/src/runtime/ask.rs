@@ -21,6 +21,7 @@ use std::thread::{self, Thread};
 use std::time::Instant;
 
 use crate::blocks::timer::TimerHandle;
+use crate::lifecycle::Down;
 
 /// The reply port of a request sent with [`Addr::ask`](crate::Addr::ask).
 ///
@@ -298,6 +299,8 @@ const YIELD_STEPS: u32 = 4;
 /// Lets askers learn that an actor's run has ended: parked threads are unparked, askers through a
 /// `Context` get a call.
 pub(crate) struct EndWatch {
+    /// The actor's end as monitors see it; set before `ended`.
+    down: std::sync::OnceLock<Down>,
     ended: AtomicBool,
     /// How many waiters are registered: lets `mark_ended` skip the lock when nobody waits.
     count: AtomicUsize,
@@ -310,11 +313,14 @@ pub(crate) enum Waiter {
     Thread(Thread),
     /// A request from a `Context`; dead once its slot is settled and dropped.
     Slot(Weak<dyn Expire>),
+    /// A monitor, a link, a registry entry: called once with the end.
+    Call(Box<dyn FnOnce(&Down) + Send>),
 }
 
 impl EndWatch {
     pub(crate) fn new() -> EndWatch {
         EndWatch {
+            down: std::sync::OnceLock::new(),
             ended: AtomicBool::new(false),
             count: AtomicUsize::new(0),
             waiters: Mutex::new(Vec::new()),
@@ -331,13 +337,15 @@ impl EndWatch {
     ///
     /// A waiter is counted before it checks `has_ended`, and the end is stored before the count
     /// is read (all `SeqCst`): either the waiter sees the end or this sees the waiter.
-    pub(crate) fn mark_ended(&self) {
+    pub(crate) fn mark_ended(&self, down: Down) {
+        let _ = self.down.set(down);
         self.ended.store(true, SeqCst);
         if self.count.load(SeqCst) == 0 {
             return;
         }
         let waiters = std::mem::take(&mut *sync::lock(&self.waiters));
         self.count.store(0, SeqCst);
+        let down = self.down.get().expect("stored above");
         for (_, waiter) in waiters {
             match waiter {
                 Waiter::Thread(asker) => asker.unpark(),
@@ -346,8 +354,28 @@ impl EndWatch {
                         slot.expire(NoReply::Stopped);
                     }
                 }
+                Waiter::Call(call) => {
+                    // Each call catches what it runs; a panic here must not skip the others.
+                    let _ = crate::runtime::unwind::catch(|| call(down));
+                }
             }
         }
+    }
+
+    /// Calls `call` with the end exactly once: at the end, or now if the run has already ended.
+    pub(crate) fn on_end(&self, call: Box<dyn FnOnce(&Down) + Send>) {
+        let mut waiters = sync::lock(&self.waiters);
+        // Counted before the check, as `register` does (the count is the list's length).
+        self.count.store(waiters.len() + 1, SeqCst);
+        if self.has_ended() {
+            self.count.store(waiters.len(), SeqCst);
+            drop(waiters);
+            if let Some(down) = self.down.get() {
+                let _ = crate::runtime::unwind::catch(|| call(down));
+            }
+            return;
+        }
+        waiters.push((u64::MAX, Waiter::Call(call)));
     }
 
     /// Registers a waiter to be told at the end. Register before checking
@@ -361,7 +389,7 @@ impl EndWatch {
         if waiters.len() >= 16 && waiters.len().is_power_of_two() {
             waiters.retain(|(_, waiter)| match waiter {
                 Waiter::Slot(slot) => slot.strong_count() > 0,
-                Waiter::Thread(_) => true,
+                Waiter::Thread(_) | Waiter::Call(_) => true,
             });
         }
         waiters.push((ticket, waiter));

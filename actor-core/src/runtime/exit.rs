@@ -31,12 +31,27 @@ pub enum ExitReason {
     /// A handler or hook panicked; the panic message is kept. Queued messages are in
     /// [`Outcome::undelivered`](crate::Outcome::undelivered).
     Panicked(String),
+    /// The actor was ended from outside for a failure that was not its own: a linked actor ended
+    /// abnormally (see [`Context::link`](crate::Context::link)), a supervisor gave up after too
+    /// many restarts, or [`Context::fail`](crate::Context::fail) was called. The text says what
+    /// failed. Queued messages are in [`Outcome::undelivered`](crate::Outcome::undelivered).
+    Failed(String),
 }
 
 impl ExitReason {
     /// Whether the actor ended by a panic.
     pub fn is_panic(&self) -> bool {
         matches!(self, ExitReason::Panicked(_))
+    }
+
+    /// Whether the actor ended abnormally: by a panic or a failure ([`Panicked`] or [`Failed`]).
+    /// Abnormal ends travel along links and make supervisors restart transient children;
+    /// `Closed`, `Stopped` and `Returned` are normal.
+    ///
+    /// [`Panicked`]: ExitReason::Panicked
+    /// [`Failed`]: ExitReason::Failed
+    pub fn is_abnormal(&self) -> bool {
+        matches!(self, ExitReason::Panicked(_) | ExitReason::Failed(_))
     }
 
     /// The panic message, if the actor panicked.
@@ -55,6 +70,7 @@ impl fmt::Display for ExitReason {
             ExitReason::Stopped => f.write_str("stopped"),
             ExitReason::Returned => f.write_str("returned"),
             ExitReason::Panicked(message) => write!(f, "panicked: {message}"),
+            ExitReason::Failed(message) => write!(f, "failed: {message}"),
         }
     }
 }

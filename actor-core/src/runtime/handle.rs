@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use crate::executor::pool::{PoolCell, block_in_place};
 use crate::runtime::mailbox::Link;
+use crate::runtime::run;
+use crate::runtime::unwind::catch;
 use crate::{Actor, ActorId, Addr, ExitReason};
 
 mod sealed {
@@ -152,7 +154,8 @@ impl<A: Spawned> fmt::Debug for Outcome<A> {
 pub struct ActorHandle<A: Spawned> {
     shared: Link<A::Msg>,
     own_addr: Option<Addr<A::Msg>>,
-    run: Run<A>,
+    /// `None` once joined.
+    run: Option<Run<A>>,
 }
 
 /// Where the outcome comes from.
@@ -176,7 +179,7 @@ impl<A: Spawned> ActorHandle<A> {
         ActorHandle {
             own_addr: Some(own_addr),
             shared,
-            run: Run::Thread(thread),
+            run: Some(Run::Thread(thread)),
         }
     }
 
@@ -209,6 +212,11 @@ impl<A: Spawned> ActorHandle<A> {
     /// assert_eq!(outcome.reason(), &ExitReason::Closed);
     /// assert_eq!(outcome.into_state().0, [1]);
     /// ```
+    pub(crate) fn link(&self) -> &Link<A::Msg> {
+        &self.shared
+    }
+
+    /// Queues the exit sentinel (as [`Addr::close`]).
     pub fn close(&self) -> bool {
         self.shared.close()
     }
@@ -221,7 +229,7 @@ impl<A: Spawned> ActorHandle<A> {
 
     /// Whether the actor runs on a [`Pool`](crate::Pool) (`false`: on a thread of its own).
     pub fn is_pooled(&self) -> bool {
-        matches!(self.run, Run::Pool(_))
+        matches!(self.run, Some(Run::Pool(_)))
     }
 
     /// The actor's id.
@@ -273,8 +281,8 @@ impl<A: Spawned> ActorHandle<A> {
     /// Whether the actor's run has finished (for a thread actor: its thread too).
     pub fn is_finished(&self) -> bool {
         match &self.run {
-            Run::Thread(thread) => thread.is_finished(),
-            Run::Pool(_) => self.shared.finished.is_set(),
+            Some(Run::Thread(thread)) => thread.is_finished(),
+            _ => self.shared.finished.is_set(),
         }
     }
 
@@ -293,7 +301,7 @@ impl<A: Spawned> ActorHandle<A> {
     /// [`Outcome`]. A panic in the runtime itself (a bug) is resumed on the joining thread.
     pub fn join(mut self) -> Outcome<A> {
         self.own_addr = None;
-        match self.run {
+        match self.run.take().expect("a handle is joined once") {
             Run::Thread(thread) => match block_in_place(|| thread.join()) {
                 Ok(outcome) => outcome,
                 Err(panic) => std::panic::resume_unwind(panic),
@@ -339,6 +347,30 @@ impl<A: Spawned> ActorHandle<A> {
     }
 }
 
+impl<A: Spawned> Drop for ActorHandle<A> {
+    /// Detaches: the actor runs on. When it ends, what it left undelivered goes to the
+    /// dead-letter hook, since nobody will join it.
+    fn drop(&mut self) {
+        let Some(run) = self.run.take() else {
+            return;
+        };
+        // One swap decides who routes the leftovers: the run, if it had not finished yet.
+        if self.shared.handoff.fetch_or(run::DETACHED, SeqCst) & run::READY == 0 {
+            return;
+        }
+        let outcome = match run {
+            // The run has its outcome and is returning: this join is short.
+            Run::Thread(thread) => block_in_place(|| thread.join()).ok(),
+            Run::Pool(cell) => cell.take(),
+        };
+        if let Some(outcome) = outcome {
+            let (_, state, leftovers) = outcome.into_parts();
+            let _ = catch(move || drop(state));
+            run::route_leftovers(&self.shared, leftovers);
+        }
+    }
+}
+
 impl<A: Spawned> fmt::Debug for ActorHandle<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ActorHandle")
@@ -360,7 +392,7 @@ impl<A: Actor> ActorHandle<A> {
         ActorHandle {
             shared,
             own_addr: Some(own_addr),
-            run: Run::Pool(cell),
+            run: Some(Run::Pool(cell)),
         }
     }
 }

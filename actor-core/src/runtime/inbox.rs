@@ -82,12 +82,17 @@ impl<M> Inbox<M> {
 
     fn next(&self, wait: Wait) -> Result<Option<M>, Exit> {
         // `Inbox` is not `Sync` and `next` calls no user code, so this borrow never overlaps.
-        match self.reader.borrow_mut().next(wait) {
-            Next::Msg(msg) => Ok(Some(msg)),
-            Next::Empty => Ok(None),
-            Next::End(ending) => Err(Exit {
-                reason: ending.reason(),
-            }),
+        loop {
+            let mut reader = self.reader.borrow_mut();
+            return match reader.next(wait) {
+                Next::Msg(msg) => Ok(Some(msg)),
+                Next::Empty => Ok(None),
+                Next::End(ending) => Err(Exit {
+                    reason: reader.shared.end_reason(ending),
+                }),
+                // Only a supervised handler-style run acts on a restart request.
+                Next::Restart => continue,
+            };
         }
     }
 }

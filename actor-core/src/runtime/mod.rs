@@ -12,6 +12,7 @@
 //! - [`inbox`]: the pull-style view of a mailbox;
 //! - [`ask`]: request and reply (`ReplyTo`, the one-shot slot, the end watch);
 //! - [`error`], [`exit`]: per-operation errors and `ExitReason`;
+//! - [`run`]: what every handler-style run shares: restarts under a supervisor, the last steps;
 //! - [`unwind`]: the one place panics are caught.
 //!
 //! The executors that run actors live in `crate::executor`.
@@ -24,5 +25,6 @@ pub(crate) mod exit;
 pub(crate) mod handle;
 pub(crate) mod inbox;
 pub(crate) mod mailbox;
+pub(crate) mod run;
 pub(crate) mod spawn;
 pub(crate) mod unwind;

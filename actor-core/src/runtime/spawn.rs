@@ -6,8 +6,10 @@ use std::sync::Arc;
 
 use crate::executor::pool::{self, PoolInner, PoolShutDown};
 use crate::executor::thread::{run_handler, run_pull, spawn_thread};
+use crate::lifecycle::system::SystemRef;
 use crate::runtime::error::Exit;
 use crate::runtime::handle::FnActor;
+use crate::runtime::run::Restarter;
 use crate::{Actor, ActorHandle, Inbox, Mailbox, Pool};
 
 /// Options for starting an actor: name, mailbox, and where it runs (a thread of its own, with a
@@ -33,6 +35,7 @@ pub struct Builder {
     mailbox: Mailbox,
     stack_size: Option<usize>,
     pool: Option<PoolRef>,
+    system: Option<SystemRef>,
 }
 
 /// A pool chosen for a spawn.
@@ -111,6 +114,12 @@ impl Builder {
         self
     }
 
+    /// Makes the actor a member of a [`System`](crate::System).
+    pub(crate) fn system(mut self, system: Option<SystemRef>) -> Builder {
+        self.system = system;
+        self
+    }
+
     /// Starts a handler-style actor: on a thread of its own, or on the pool chosen with
     /// [`pool`](Builder::pool).
     ///
@@ -120,14 +129,30 @@ impl Builder {
     /// shut down, an error of kind [`io::ErrorKind::Other`] whose inner error is
     /// [`PoolShutDown`] (the actor is dropped).
     pub fn spawn<A: Actor>(self, actor: A) -> io::Result<ActorHandle<A>> {
+        self.spawn_with(actor, None)
+    }
+
+    /// Starts a handler-style actor whose failures `restarter` handles (a supervised child).
+    pub(crate) fn spawn_with<A: Actor>(
+        self,
+        actor: A,
+        restarter: Option<Box<dyn Restarter<A>>>,
+    ) -> io::Result<ActorHandle<A>> {
+        if let Some(system) = &self.system {
+            system.check_open()?;
+        }
         let name = self.name.map(String::into_boxed_str);
-        match self.pool {
-            Some(PoolRef(pool)) => pool::spawn_on(&pool, actor, self.mailbox, name)
+        let handle = match self.pool {
+            Some(PoolRef(pool)) => pool::spawn_on(&pool, actor, self.mailbox, name, restarter)
                 .map_err(|_| io::Error::other(PoolShutDown)),
             None => spawn_thread(name, self.mailbox, self.stack_size, move |reader| {
-                run_handler(actor, reader)
+                run_handler(actor, reader, restarter)
             }),
+        }?;
+        if let Some(system) = &self.system {
+            system.adopt(&handle);
         }
+        Ok(handle)
     }
 
     /// Starts a pull-style actor: `body` runs on a thread of its own (also when a pool was
@@ -141,10 +166,17 @@ impl Builder {
         M: Send + 'static,
         F: FnOnce(Inbox<M>) -> Result<(), Exit> + Send + 'static,
     {
+        if let Some(system) = &self.system {
+            system.check_open()?;
+        }
         let name = self.name.map(String::into_boxed_str);
-        spawn_thread(name, self.mailbox, self.stack_size, move |reader| {
+        let handle = spawn_thread(name, self.mailbox, self.stack_size, move |reader| {
             run_pull(body, reader)
-        })
+        })?;
+        if let Some(system) = &self.system {
+            system.adopt(&handle);
+        }
+        Ok(handle)
     }
 }
 

@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 use super::worker::{Job, PoolInner, Registered, Runnable, Turn};
 use crate::runtime::handle::TakeOutcome;
 use crate::runtime::mailbox::{Host, Link, Next, Queue, Reader, Shared, Side, Wait};
+use crate::runtime::run::{self, Restarter};
 use crate::runtime::unwind::catch;
 use crate::sync::short::{Mutex, MutexGuard};
 use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Mailbox, Outcome};
@@ -42,6 +43,7 @@ impl<A: Actor> PoolCell<A> {
         actor: A,
         mailbox: Mailbox,
         name: Option<Box<str>>,
+        restarter: Option<Box<dyn Restarter<A>>>,
     ) -> Result<ActorHandle<A>, A> {
         let id = ActorId::next();
         let cell = Arc::new(PoolCell {
@@ -58,7 +60,8 @@ impl<A: Actor> PoolCell<A> {
         let link = Link::new(cell.clone());
         // The handle's own address exists before the first run: an actor with no address ends.
         let own_addr = Addr::new(link.clone());
-        let ctx = Context::new(Reader::new(link.clone(), Side::Lean(VecDeque::new())));
+        let mut ctx = Context::new(Reader::new(link.clone(), Side::Lean(VecDeque::new())));
+        ctx.restarter = restarter;
         *cell.run.lock() = Run::Live {
             actor,
             ctx,
@@ -91,15 +94,23 @@ impl<A: Actor> PoolCell<A> {
         }
         // Dropping the context cancels the actor's timers and lets go of the cell.
         drop(ctx);
-        *run = Run::Done(Some(Outcome::new(reason, actor, undelivered)));
+        let count = undelivered.len();
+        *run = Run::Done(Some(Outcome::new(reason.clone(), actor, undelivered)));
         drop(run);
+        if run::outcome_ready(&self.shared) {
+            // Detached: nobody will take the outcome; its leftovers are dead letters.
+            if let Some(outcome) = self.take() {
+                let (_, state, leftovers) = outcome.into_parts();
+                let _ = catch(move || drop(state));
+                run::route_leftovers(&self.shared, leftovers);
+            }
+        }
         // Counted out before the joiners hear of the end, so that `Pool::actors` no longer counts
         // an actor whose `join` has returned.
         if let Some(&registered) = self.registered.get() {
             self.pool.retire(registered);
         }
-        self.shared.end.mark_ended();
-        self.shared.finished.set();
+        run::end_run(&self.shared, &reason, count);
     }
 }
 
@@ -136,21 +147,35 @@ impl<A: Actor> Runnable for PoolCell<A> {
             self.shared.start_ok.store(hook.is_ok(), SeqCst);
             self.shared.started.set();
             if let Err(panic) = hook {
-                self.finish(run, ExitReason::Panicked(panic));
-                return Turn::Done;
+                if let Err(reason) = run::recover(actor, ctx, ExitReason::Panicked(panic)) {
+                    self.finish(run, reason);
+                    return Turn::Done;
+                }
             }
         }
         for _ in 0..budget {
             match ctx.reader.next(Wait::Poll) {
                 Next::Msg(msg) => {
                     if let Err(panic) = catch(|| actor.handle(msg, ctx)) {
-                        self.finish(run, ExitReason::Panicked(panic));
-                        return Turn::Done;
+                        if ctx.is_supervised() {
+                            run::report_panicked_message(&self.shared);
+                        }
+                        if let Err(reason) = run::recover(actor, ctx, ExitReason::Panicked(panic)) {
+                            self.finish(run, reason);
+                            return Turn::Done;
+                        }
                     }
                 }
                 Next::End(ending) => {
-                    self.finish(run, ending.reason());
+                    let reason = self.shared.end_reason(ending);
+                    self.finish(run, reason);
                     return Turn::Done;
+                }
+                Next::Restart => {
+                    if let Err(reason) = run::restart_requested(actor, ctx) {
+                        self.finish(run, reason);
+                        return Turn::Done;
+                    }
                 }
                 Next::Empty => {
                     drop(run);

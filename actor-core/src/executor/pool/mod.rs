@@ -234,7 +234,7 @@ impl Pool {
     /// [`Builder::pool`](crate::Builder::pool) and [`Builder::spawn`](crate::Builder::spawn) to
     /// get that as an error value.
     pub fn spawn<A: Actor>(&self, actor: A) -> ActorHandle<A> {
-        match spawn_on(&self.inner, actor, crate::Mailbox::Unbounded, None) {
+        match spawn_on(&self.inner, actor, crate::Mailbox::Unbounded, None, None) {
             Ok(handle) => handle,
             Err(_) => panic!("spawn on pool `{}` after its shutdown", self.inner.name),
         }
@@ -319,6 +319,7 @@ pub(crate) fn spawn_on<A: Actor>(
     actor: A,
     mailbox: crate::Mailbox,
     name: Option<Box<str>>,
+    restarter: Option<Box<dyn crate::runtime::run::Restarter<A>>>,
 ) -> Result<ActorHandle<A>, A> {
-    PoolCell::start(pool, actor, mailbox, name)
+    PoolCell::start(pool, actor, mailbox, name, restarter)
 }

@@ -182,6 +182,11 @@ impl<M> Gated<M> {
         (old & SEALED == 0).then_some((old >> 1) & COUNT_MASK)
     }
 
+    /// Envelopes in the channel (wake-ups included: an estimate).
+    pub(crate) fn queued(&self) -> usize {
+        self.tx.len()
+    }
+
     /// Whether the gate is sealed: no more messages are accepted.
     pub(crate) fn is_sealed(&self) -> bool {
         self.gate.load(SeqCst) & SEALED != 0
@@ -239,8 +244,11 @@ impl<M> GatedReader<M> {
     /// The next message, or the decision to end (`Err`).
     pub(crate) fn next(&mut self, shared: &Shared<M>, gated: &Gated<M>, wait: Wait) -> Next<M> {
         loop {
-            if shared.stop.load(SeqCst) {
-                return Next::End(Ending::Stopped);
+            let signal = shared.signal.load(SeqCst);
+            if signal != 0 {
+                if let Some(next) = super::take_signal(shared, signal) {
+                    return next;
+                }
             }
             if let Some(Some(admitted)) = self.sealed {
                 if self.accounted_for(gated, admitted) {

@@ -172,6 +172,10 @@ impl<M> Lean<M> {
         sealed_now
     }
 
+    pub(crate) fn queued(&self) -> usize {
+        self.lock().msgs.len()
+    }
+
     pub(crate) fn is_sealed(&self) -> bool {
         self.sealed.load(SeqCst)
     }
@@ -190,7 +194,7 @@ impl<M> Lean<M> {
         let pending = {
             let inner = self.lock();
             !inner.msgs.is_empty() || inner.sealed
-        } || shared.stop.load(SeqCst)
+        } || shared.signal.load(SeqCst) != 0
             || shared.addrs.load(SeqCst) == 0;
         pending && !self.scheduled.swap(true, SeqCst)
     }
@@ -201,8 +205,11 @@ impl<M> Lean<M> {
     /// bounded mailbox gives one message at a time, so that its capacity stays exact.
     #[inline]
     pub(crate) fn next(&self, shared: &Shared<M>, local: &mut VecDeque<M>) -> Next<M> {
-        if shared.stop.load(SeqCst) {
-            return Next::End(Ending::Stopped);
+        let signal = shared.signal.load(SeqCst);
+        if signal != 0 {
+            if let Some(next) = super::take_signal(shared, signal) {
+                return next;
+            }
         }
         if let Some(msg) = local.pop_front() {
             return Next::Msg(msg);

@@ -23,11 +23,12 @@ use std::collections::VecDeque;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering::SeqCst};
 use std::time::Instant;
 
 use crate::blocks::event::Event;
 use crate::executor::pool::PoolInner;
+use crate::lifecycle::Down;
 use crate::runtime::ask::EndWatch;
 use crate::runtime::error::{SendError, SendTimeoutError, TrySendError};
 use crate::{ActorId, ExitReason};
@@ -84,6 +85,11 @@ impl<M> Link<M> {
     /// The pool the actor runs on; `None` for a thread actor.
     pub(crate) fn pool(&self) -> Option<&Arc<PoolInner>> {
         self.0.pool()
+    }
+
+    /// A pointer that does not keep the mailbox's memory either.
+    pub(crate) fn downgrade(&self) -> std::sync::Weak<dyn Host<M>> {
+        Arc::downgrade(&self.0)
     }
 
     pub(crate) fn ptr_eq(&self, other: &Link<M>) -> bool {
@@ -171,11 +177,47 @@ impl<M> Link<M> {
                 lean.seal();
             }
         }
-        self.stop.store(true, SeqCst);
+        self.signal.fetch_or(STOP, SeqCst);
         if let Queue::Gated(gated) = &self.queue {
             gated.wake();
         }
         self.notify();
+    }
+
+    /// Ends the actor after its current message with [`ExitReason::Failed`] carrying `why`
+    /// (a stop with a reason). The first reason given wins.
+    pub(crate) fn fail(&self, why: String) {
+        {
+            let mut failure = crate::sync::lock(&self.extra().failure);
+            if failure.is_none() {
+                *failure = Some(why);
+            }
+        }
+        self.request_stop();
+    }
+
+    /// Asks the actor's run to make a new instance at its next message boundary (a supervisor
+    /// restarting a sibling). Ignored by a run that is not supervised.
+    pub(crate) fn request_restart(&self) {
+        self.signal.fetch_or(RESTART, SeqCst);
+        if let Queue::Gated(gated) = &self.queue {
+            gated.wake();
+        }
+        self.notify();
+    }
+
+    /// A linked actor ended abnormally: a notice if this actor traps exits, else this actor
+    /// fails too.
+    pub(crate) fn linked_exit(&self, down: &Down) {
+        let notice = crate::sync::lock(&self.extra().trap)
+            .as_ref()
+            .map(|trap| trap(down.clone()));
+        match notice {
+            Some(msg) => {
+                let _ = self.send_answer(msg);
+            }
+            None => self.fail(format!("linked actor {down}")),
+        }
     }
 
     /// The last address is gone: a reader waiting on an empty mailbox must notice.
@@ -212,7 +254,11 @@ pub(crate) struct Shared<M> {
     pub(crate) queue: Queue<M>,
     /// Live `Addr` values; when it falls to zero the actor drains and ends.
     pub(crate) addrs: AtomicUsize,
-    pub(crate) stop: AtomicBool,
+    /// Requests for the run: [`STOP`], [`RESTART`]. Readers load it once per message.
+    pub(crate) signal: AtomicU8,
+    /// Who routes a detached actor's leftovers: bits `DETACHED` (the handle was dropped unjoined)
+    /// and `READY` (the run has its outcome); see `runtime::run`.
+    pub(crate) handoff: AtomicU8,
     pub(crate) id: ActorId,
     /// The name given at spawn; an unnamed actor's `actor-<id>` is made on first use.
     name: OnceLock<Box<str>>,
@@ -221,7 +267,27 @@ pub(crate) struct Shared<M> {
     pub(crate) started: Event,
     pub(crate) start_ok: AtomicBool,
     pub(crate) finished: Event,
+    /// What only some actors need (links, trapped exits, a failure reason, a system): made on
+    /// first use, so an actor that needs none of it pays one pointer.
+    extra: OnceLock<Box<Extra<M>>>,
 }
+
+/// Bits of [`Shared::signal`].
+pub(crate) const STOP: u8 = 1;
+pub(crate) const RESTART: u8 = 2;
+
+/// The lifecycle state few actors use.
+pub(crate) struct Extra<M> {
+    /// Set by [`Context::trap_exits`](crate::Context::trap_exits): linked exits arrive as
+    /// messages made by this.
+    pub(crate) trap: std::sync::Mutex<Option<TrapFn<M>>>,
+    /// Why the actor was made to fail from outside (see [`Link::fail`]).
+    pub(crate) failure: std::sync::Mutex<Option<String>>,
+    /// The system the actor belongs to: where its dead letters go, and where its children join.
+    pub(crate) system: OnceLock<std::sync::Weak<crate::lifecycle::system::SystemInner>>,
+}
+
+pub(crate) type TrapFn<M> = Box<dyn Fn(Down) -> M + Send + Sync>;
 
 impl<M> Host<M> for Shared<M>
 where
@@ -266,13 +332,45 @@ impl<M> Shared<M> {
         Shared {
             queue,
             addrs: AtomicUsize::new(0),
-            stop: AtomicBool::new(false),
+            signal: AtomicU8::new(0),
+            handoff: AtomicU8::new(0),
             id,
             name: cell,
             end: EndWatch::new(),
             started: Event::new(),
             start_ok: AtomicBool::new(false),
             finished: Event::new(),
+            extra: OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn extra(&self) -> &Extra<M> {
+        self.extra.get_or_init(|| {
+            Box::new(Extra {
+                trap: std::sync::Mutex::new(None),
+                failure: std::sync::Mutex::new(None),
+                system: OnceLock::new(),
+            })
+        })
+    }
+
+    /// The lifecycle state, if anything made it.
+    pub(crate) fn extra_if_any(&self) -> Option<&Extra<M>> {
+        self.extra.get().map(|extra| &**extra)
+    }
+
+    /// The reason a run ends with, given how its reader ended: a stop that came with a failure
+    /// reason is a failure.
+    pub(crate) fn end_reason(&self, ending: Ending) -> ExitReason {
+        match ending {
+            Ending::Stopped => match self.extra_if_any() {
+                Some(extra) => match crate::sync::lock(&extra.failure).clone() {
+                    Some(why) => ExitReason::Failed(why),
+                    None => ExitReason::Stopped,
+                },
+                None => ExitReason::Stopped,
+            },
+            Ending::Closed => ExitReason::Closed,
         }
     }
 
@@ -286,6 +384,15 @@ impl<M> Shared<M> {
         match &self.queue {
             Queue::Gated(gated) => gated.capacity,
             Queue::Lean(lean) => lean.capacity,
+        }
+    }
+
+    /// About how many messages wait in the mailbox (a pooled actor's reader may hold a burst
+    /// it already took).
+    pub(crate) fn queued(&self) -> usize {
+        match &self.queue {
+            Queue::Gated(gated) => gated.queued(),
+            Queue::Lean(lean) => lean.queued(),
         }
     }
 
@@ -314,13 +421,17 @@ pub(crate) enum Ending {
     Stopped,
 }
 
-impl Ending {
-    pub(crate) fn reason(self) -> ExitReason {
-        match self {
-            Ending::Closed => ExitReason::Closed,
-            Ending::Stopped => ExitReason::Stopped,
-        }
+/// What a non-zero signal means for the reader: a stop ends it; a restart request is taken
+/// (cleared) and reported once.
+#[cold]
+fn take_signal<M>(shared: &Shared<M>, signal: u8) -> Option<Next<M>> {
+    if signal & STOP != 0 {
+        return Some(Next::End(Ending::Stopped));
     }
+    if signal & RESTART != 0 && shared.signal.fetch_and(!RESTART, SeqCst) & RESTART != 0 {
+        return Some(Next::Restart);
+    }
+    None
 }
 
 /// How long [`Reader::next`] may wait for a message. A pooled actor's reader never waits.
@@ -336,6 +447,8 @@ pub(crate) enum Next<M> {
     /// No message within the allowed wait.
     Empty,
     End(Ending),
+    /// A supervisor asked for a new instance (see [`Link::request_restart`]).
+    Restart,
 }
 
 /// The receiving side of a mailbox, owned by the actor's run.

@@ -1,0 +1,127 @@
+//! What every executor's handler-style run shares: recovering from a failure when the actor is
+//! supervised, and the last steps of a run (dead letters, monitors, joiners).
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering::SeqCst;
+use std::time::Duration;
+
+use crate::executor::pool::block_in_place;
+use crate::lifecycle::Down;
+use crate::lifecycle::dead_letter::{self, DeadReason};
+use crate::runtime::mailbox::Shared;
+use crate::runtime::unwind::catch;
+use crate::{Actor, Context, ExitReason};
+
+/// How a supervised run replaces a failed instance: the supervisor's decision and the child's
+/// factory.
+pub(crate) trait Restarter<A: Actor>: Send {
+    /// The instance failed with `reason`: restart (after an optional delay) or end?
+    fn decide(&mut self, reason: &ExitReason) -> Verdict;
+    /// A new instance. May panic (caught).
+    fn make(&mut self) -> A;
+}
+
+/// A supervisor's answer to a failure.
+pub(crate) enum Verdict {
+    Restart(Option<Duration>),
+    End,
+}
+
+/// The actor failed with `reason` (a panic in a handler or hook). Unsupervised, or when its
+/// supervisor says so, the run ends with that reason (`Err`). Otherwise the failed instance gets
+/// its `stopped` hook, a new one is made and started, and the run goes on (`Ok`) with the same
+/// mailbox: queued messages go to the new instance.
+pub(crate) fn recover<A: Actor>(
+    actor: &mut A,
+    ctx: &mut Context<A>,
+    mut reason: ExitReason,
+) -> Result<(), ExitReason> {
+    loop {
+        let Some(restarter) = ctx.restarter.as_mut() else {
+            return Err(reason);
+        };
+        let delay = match restarter.decide(&reason) {
+            Verdict::End => return Err(reason),
+            Verdict::Restart(delay) => delay,
+        };
+        let _ = catch(|| actor.stopped(&reason));
+        match renew(actor, ctx, delay) {
+            Ok(()) => return Ok(()),
+            Err(again) => reason = again,
+        }
+    }
+}
+
+/// A supervisor restarts this actor because a sibling failed: the instance ends with `stopped`
+/// (reason `Stopped`) and a new one takes the same mailbox. Ignored by an unsupervised run.
+pub(crate) fn restart_requested<A: Actor>(
+    actor: &mut A,
+    ctx: &mut Context<A>,
+) -> Result<(), ExitReason> {
+    if ctx.restarter.is_none() {
+        return Ok(());
+    }
+    let _ = catch(|| actor.stopped(&ExitReason::Stopped));
+    match renew(actor, ctx, None) {
+        Ok(()) => Ok(()),
+        Err(reason) => recover(actor, ctx, reason),
+    }
+}
+
+/// Replaces the instance: the old one's timers are cancelled, a new one is made, swapped in and
+/// started.
+fn renew<A: Actor>(
+    actor: &mut A,
+    ctx: &mut Context<A>,
+    delay: Option<Duration>,
+) -> Result<(), ExitReason> {
+    ctx.cancel_all_timers();
+    if let Some(delay) = delay {
+        // A backoff: on a pool worker the pool gets a stand-in while this one sleeps.
+        block_in_place(|| std::thread::sleep(delay));
+    }
+    let Some(restarter) = ctx.restarter.as_mut() else {
+        unreachable!("only a supervised run renews");
+    };
+    let fresh = catch(|| restarter.make()).map_err(ExitReason::Panicked)?;
+    let old = std::mem::replace(actor, fresh);
+    // The failed instance's `Drop` is user code too.
+    let _ = catch(move || drop(old));
+    catch(|| actor.started(ctx)).map_err(ExitReason::Panicked)
+}
+
+/// A handler panicked under a supervisor: the message it was handling is gone (the handler
+/// took it); the dead-letter hook hears of it.
+pub(crate) fn report_panicked_message<M: 'static>(shared: &Shared<M>) {
+    dead_letter::report::<M>(shared, DeadReason::HandlerPanicked, None);
+}
+
+/// Bits of [`Shared::handoff`]: who routes a detached actor's leftovers.
+pub(crate) const DETACHED: u8 = 1;
+pub(crate) const READY: u8 = 2;
+
+/// The run has its outcome: if the handle was dropped already, the leftovers are the dead-letter
+/// hook's (returns `true`: the caller routes them); otherwise the handle's drop will route them.
+/// One atomic swap decides, so exactly one side routes.
+pub(crate) fn outcome_ready<M>(shared: &Shared<M>) -> bool {
+    shared.handoff.fetch_or(READY, SeqCst) & DETACHED != 0
+}
+
+/// Sends leftovers of a detached actor to the dead-letter hook.
+pub(crate) fn route_leftovers<M: Send + 'static>(shared: &Shared<M>, leftovers: Vec<M>) {
+    for msg in leftovers {
+        dead_letter::report(shared, DeadReason::Undelivered, Some(Box::new(msg)));
+    }
+}
+
+/// The last steps of every run: monitors, links and askers learn the end, then joiners.
+pub(crate) fn end_run<M>(shared: &Shared<M>, reason: &ExitReason, undelivered: usize) {
+    let down = Down {
+        id: shared.id,
+        name: Arc::from(shared.name()),
+        reason: reason.clone(),
+        undelivered,
+    };
+    shared.end.mark_ended(down);
+    shared.finished.set();
+}
