@@ -176,6 +176,44 @@ impl<M: Send + 'static> Subscriber<M> for Addr<M> {
 /// assert_eq!(exc.send("msg2"), 0); // nobody can receive any more: detached
 /// assert_eq!(exc.subscriber_count(), 0);
 /// ```
+/// A [`Recipient`](actor_core::Recipient) subscribes an actor whose message type is an enum: each
+/// `M` is wrapped into the actor's message, with the back-pressure and the detection of an exited
+/// subscriber of a plain address.
+///
+/// ```
+/// use actor_core::{Actor, Context, recipient};
+/// use actor_pubsub::{DeliveryPolicy, Exchange};
+///
+/// enum Msg {
+///     Price(u32),
+///     Flush,
+/// }
+///
+/// struct Book(Vec<u32>);
+/// impl Actor for Book {
+///     type Msg = Msg;
+///     fn handle(&mut self, msg: Msg, _ctx: &mut Context<Self>) {
+///         match msg {
+///             Msg::Price(p) => self.0.push(p),
+///             Msg::Flush => self.0.clear(),
+///         }
+///     }
+/// }
+///
+/// let prices = Exchange::<u32>::new(DeliveryPolicy::Block);
+/// let book = actor_core::spawn(Book(Vec::new()));
+/// let subscription = prices.attach(recipient!(book.addr(), Msg::Price));
+/// prices.send(7);
+/// drop(subscription);
+/// assert_eq!(book.join().into_state().0, [7]);
+/// ```
+impl<M: Send + 'static> Subscriber<M> for actor_core::Recipient<M> {
+    #[inline]
+    fn deliver(&self, msg: M, wait: Wait) -> Delivery<M> {
+        deliver_through!(self, msg, wait)
+    }
+}
+
 impl<M: Send + 'static> Subscriber<M> for actor_core::channel::Sender<M> {
     #[inline]
     fn deliver(&self, msg: M, wait: Wait) -> Delivery<M> {

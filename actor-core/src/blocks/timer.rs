@@ -9,6 +9,7 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
+use crate::lifecycle::dead_letter::{self, DeadReason};
 use crate::runtime::mailbox::Link;
 use crate::runtime::unwind::catch;
 use crate::{Addr, TrySendError};
@@ -83,11 +84,11 @@ where
 /// has its own thread, and dropping it cancels its timers and ends that thread.
 ///
 /// **How a timer sends.** The timer thread never blocks on an actor: it uses
-/// [`Addr::try_send`]. If the actor's bounded mailbox is full, that one message is dropped and
-/// counted in [`TimerHandle::missed`]; an interval timer tries again at its next period. If the
-/// actor no longer accepts messages, the message is dropped and the timer ends (an interval
-/// timer too). Either way there is nobody to hand the message back to, so it is dropped on the
-/// timer thread.
+/// [`Addr::try_send`]. If the actor's bounded mailbox is full, that one message goes to the
+/// actor's dead letters ([`DeadReason::TimerMissed`](crate::DeadReason::TimerMissed), see
+/// [`DeadLetters`](crate::DeadLetters)) and is counted in [`TimerHandle::missed`]; an interval
+/// timer tries again at its next period. If the actor no longer accepts messages, the message
+/// goes to the dead letters too and the timer ends (an interval timer too).
 ///
 /// **What a timer keeps alive.** A one-shot timer holds a clone of the actor's [`Addr`] until it
 /// fires or is cancelled, then drops it; an interval timer holds it until it is cancelled or
@@ -188,12 +189,16 @@ enum Fired {
     Closed,
 }
 
-fn fired<M>(sent: Result<(), TrySendError<M>>) -> Fired {
-    match sent {
-        Ok(()) => Fired::Sent,
-        Err(TrySendError::Full(_)) => Fired::Full,
-        Err(TrySendError::Closed(_)) => Fired::Closed,
-    }
+/// What a timer's send came to; a message that found the mailbox full or closed is a dead
+/// letter of the actor it was for.
+fn fired<M: Send + 'static>(link: &Link<M>, sent: Result<(), TrySendError<M>>) -> Fired {
+    let (fired, msg) = match sent {
+        Ok(()) => return Fired::Sent,
+        Err(TrySendError::Full(msg)) => (Fired::Full, msg),
+        Err(TrySendError::Closed(msg)) => (Fired::Closed, msg),
+    };
+    dead_letter::report(link, DeadReason::TimerMissed, Some(Box::new(msg)));
+    fired
 }
 
 impl Service {
@@ -288,7 +293,9 @@ impl Timers {
         msg: M,
     ) -> TimerHandle {
         let addr = addr.clone();
-        self.once(delay, msg, move |msg| addr.try_send(msg))
+        self.once(delay, msg, move |msg| {
+            fired(addr.shared(), addr.try_send(msg))
+        })
     }
 
     /// Sends `make_msg()` to `addr` every `period`; see the free function [`send_interval`].
@@ -325,7 +332,9 @@ impl Timers {
     {
         assert!(!period.is_zero(), "send_interval needs a non-zero period");
         let addr = addr.clone();
-        self.every(period, make_msg, move |msg| addr.try_send(msg))
+        self.every(period, make_msg, move |msg| {
+            fired(addr.shared(), addr.try_send(msg))
+        })
     }
 
     /// Runs `call` once on the timer thread, `delay` from now (a `Context::ask` deadline).
@@ -351,7 +360,7 @@ impl Timers {
         delay: Duration,
         msg: M,
     ) -> TimerHandle {
-        self.once(delay, msg, move |msg| link.try_send(msg))
+        self.once(delay, msg, move |msg| fired(&link, link.try_send(msg)))
     }
 
     /// `send_interval` through a link that does not keep the actor alive (an actor's own timer).
@@ -365,18 +374,20 @@ impl Timers {
         M: Send + 'static,
         F: FnMut() -> M + Send + 'static,
     {
-        self.every(period, make_msg, move |msg| link.try_send(msg))
+        self.every(period, make_msg, move |msg| {
+            fired(&link, link.try_send(msg))
+        })
     }
 
     /// A one-shot timer that hands `msg` to `send` at `delay` from now.
     fn once<M, S>(&self, delay: Duration, msg: M, send: S) -> TimerHandle
     where
         M: Send + 'static,
-        S: Fn(M) -> Result<(), TrySendError<M>> + Send + 'static,
+        S: Fn(M) -> Fired + Send + 'static,
     {
         let mut msg = Some(msg);
         let fire = move || match msg.take() {
-            Some(msg) => fired(send(msg)),
+            Some(msg) => send(msg),
             None => Fired::Closed,
         };
         self.schedule(Instant::now().checked_add(delay), None, Box::new(fire))
@@ -387,9 +398,9 @@ impl Timers {
     where
         M: Send + 'static,
         F: FnMut() -> M + Send + 'static,
-        S: Fn(M) -> Result<(), TrySendError<M>> + Send + 'static,
+        S: Fn(M) -> Fired + Send + 'static,
     {
-        let fire = move || fired(send(make_msg()));
+        let fire = move || send(make_msg());
         self.schedule(
             Instant::now().checked_add(period),
             Some(period),

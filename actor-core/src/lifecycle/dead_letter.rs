@@ -227,6 +227,18 @@ pub(crate) fn place_of<M>(shared: &Shared<M>) -> DeadLetters {
         .unwrap_or_else(|| DeadLetters::global().clone())
 }
 
+/// Records a send refused after the end (the sender has the message back).
+#[cold]
+pub(crate) fn report_refused<M>(shared: &Shared<M>) {
+    place_of(shared).deliver(DeadLetter {
+        actor: shared.id,
+        name: Arc::from(shared.name()),
+        type_name: std::any::type_name::<M>(),
+        reason: DeadReason::Refused,
+        value: None,
+    });
+}
+
 /// Reports one dead letter of the actor behind `shared`.
 #[cold]
 pub(crate) fn report<M: 'static>(

@@ -15,16 +15,20 @@
 
 pub(crate) mod dead_letter;
 pub(crate) mod monitor;
+pub(crate) mod recipient;
 pub(crate) mod registry;
+pub(crate) mod router;
 pub(crate) mod supervisor;
 pub(crate) mod system;
 pub(crate) mod watch;
 
 pub use dead_letter::{DeadLetter, DeadLetters, DeadReason};
 pub use monitor::{Down, Monitor};
+pub use recipient::Recipient;
 pub use registry::{Registry, RegistryError};
+pub use router::Router;
 pub use supervisor::{
-    Backoff, ChildError, ChildSpec, DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_WINDOW, Restart,
+    Backoff, ChildError, ChildSpec, DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_WINDOW, Restart, RouteBy,
     Strategy, Supervisor, SupervisorActor, SupervisorHandle, SupervisorMsg,
 };
 pub use system::{ActorReport, DEFAULT_SHUTDOWN_DEADLINE, ShutdownReport, System, SystemShutDown};

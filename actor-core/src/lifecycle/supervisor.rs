@@ -678,6 +678,31 @@ pub struct SupervisorHandle {
     core: Arc<Core>,
 }
 
+fn children_of<M: Send + 'static>(core: &Core) -> Vec<Addr<M>> {
+    let state = crate::sync::lock(&core.state);
+    state
+        .children
+        .iter()
+        .filter_map(|child| {
+            child
+                .addr
+                .as_ref()?
+                .downcast_ref::<WeakAddr<M>>()?
+                .upgrade()
+        })
+        .collect()
+}
+
+/// How a router over a supervisor's children picks one (see [`SupervisorHandle::router`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RouteBy {
+    /// In turn.
+    RoundRobin,
+    /// The shortest mailbox.
+    LeastLoaded,
+}
+
 /// Why [`SupervisorHandle::child`] found no address.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -741,6 +766,22 @@ impl SupervisorHandle {
                     .upgrade()
             })
             .collect()
+    }
+
+    /// A [`Router`](crate::Router) over the running children of message type `M`, with the
+    /// given policy. It follows restarts: a child restarted with a new address replaces the old
+    /// one at the first send that finds the old one gone.
+    pub fn router<M: Send + 'static>(&self, policy: RouteBy) -> crate::Router<M> {
+        let members = self.children_of::<M>();
+        let router = match policy {
+            RouteBy::RoundRobin => crate::Router::round_robin(members),
+            RouteBy::LeastLoaded => crate::Router::least_loaded(members),
+        };
+        let core = Arc::downgrade(&self.core);
+        router.refreshed_by(Box::new(move || match core.upgrade() {
+            Some(core) => children_of(&core),
+            None => Vec::new(),
+        }))
     }
 
     /// How many restarts the supervisor made so far.

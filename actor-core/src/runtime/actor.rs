@@ -347,7 +347,7 @@ impl<A: Actor> Context<A> {
     /// not keep the actor alive, and it is cancelled when the actor ends (or by
     /// [`cancel_timer`](Context::cancel_timer)). It runs on the process-wide [`Timers`] service,
     /// which never blocks on a mailbox: if a bounded mailbox is full at the deadline, the message
-    /// is dropped.
+    /// goes to the dead letters ([`DeadLetters`](crate::DeadLetters)).
     ///
     /// ```
     /// use actor_core::{Actor, Context};
@@ -387,7 +387,7 @@ impl<A: Actor> Context<A> {
     /// Sends `make_msg()` to this actor every `period`, the first one `period` from now, until
     /// the actor ends or [`cancel_timer`](Context::cancel_timer) is called. Like
     /// [`send_after`](Context::send_after) it does not keep the actor alive; a tick that finds a
-    /// full bounded mailbox is skipped.
+    /// full bounded mailbox is skipped (its message goes to the dead letters).
     ///
     /// # Panics
     ///

@@ -109,7 +109,7 @@ impl<M> Addr<M> {
     /// ended).
     #[inline]
     pub fn send(&self, msg: M) -> Result<(), SendError<M>> {
-        self.shared.send(msg)
+        self.shared.send(msg).inspect_err(|_| self.refused())
     }
 
     /// Sends a message if there is room now, without blocking.
@@ -137,7 +137,11 @@ impl<M> Addr<M> {
     /// gate_tx.send(()).unwrap();
     /// ```
     pub fn try_send(&self, msg: M) -> Result<(), TrySendError<M>> {
-        self.shared.try_send(msg)
+        self.shared.try_send(msg).inspect_err(|refused| {
+            if let TrySendError::Closed(_) = refused {
+                self.refused();
+            }
+        })
     }
 
     /// Sends a message, waiting at most `timeout` for room in a bounded mailbox.
@@ -159,7 +163,20 @@ impl<M> Addr<M> {
     ///
     /// As [`send_timeout`](Addr::send_timeout).
     pub fn send_deadline(&self, msg: M, deadline: Instant) -> Result<(), SendTimeoutError<M>> {
-        self.shared.send_deadline(msg, deadline)
+        self.shared
+            .send_deadline(msg, deadline)
+            .inspect_err(|refused| {
+                if let SendTimeoutError::Closed(_) = refused {
+                    self.refused();
+                }
+            })
+    }
+
+    /// A send was refused because the mailbox no longer accepts messages: the sender has the
+    /// message back, and the dead letters count it.
+    #[cold]
+    fn refused(&self) {
+        crate::lifecycle::dead_letter::report_refused(&self.shared);
     }
 
     /// Sends a request and waits for its reply.
