@@ -7,7 +7,7 @@
 extern crate self as examples;
 
 mod out;
-pub use out::Out;
+pub use out::{Out, QuietPanics, expected_panics};
 
 /// An example: its name (as in `cargo run --example NAME`) and its `run` function.
 pub type Example = (&'static str, fn(&Out));
@@ -32,6 +32,8 @@ pub const ALL: &[Example] = &[
     ("select", select::run),
     ("ring", ring::run),
     ("skynet", skynet::run),
+    ("supervisor", supervisor::run),
+    ("pipeline", pipeline::run),
 ];
 
 #[allow(dead_code)]
@@ -59,6 +61,9 @@ pub mod parallel;
 #[path = "periodic_timer.rs"]
 pub mod periodic_timer;
 #[allow(dead_code)]
+#[path = "pipeline.rs"]
+pub mod pipeline;
+#[allow(dead_code)]
 #[path = "producer_consumer.rs"]
 pub mod producer_consumer;
 #[allow(dead_code)]
@@ -79,6 +84,9 @@ pub mod skynet;
 #[allow(dead_code)]
 #[path = "started_event.rs"]
 pub mod started_event;
+#[allow(dead_code)]
+#[path = "supervisor.rs"]
+pub mod supervisor;
 #[allow(dead_code)]
 #[path = "task_scheduler.rs"]
 pub mod task_scheduler;

@@ -60,3 +60,48 @@ impl Out {
         }
     }
 }
+
+type Hook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync>;
+
+/// Keeps the panics an example causes on purpose (their message contains a marker) out of
+/// standard error while it lives; other panics are reported as usual. See [`expected_panics`].
+#[must_use = "the panics are quiet only while the guard lives"]
+pub struct QuietPanics {
+    previous: Option<Arc<Hook>>,
+}
+
+/// Silences the standard report of panics whose message contains `marker` until the guard is
+/// dropped: the examples that show supervision make actors panic on purpose, and the runtime
+/// catches those panics; their reports would only bury the example's output.
+pub fn expected_panics(marker: &'static str) -> QuietPanics {
+    let previous: Arc<Hook> = Arc::new(std::panic::take_hook());
+    let fallback = Arc::clone(&previous);
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if !message.contains(marker) {
+            fallback(info);
+        }
+    }));
+    QuietPanics {
+        previous: Some(previous),
+    }
+}
+
+impl std::fmt::Debug for QuietPanics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuietPanics").finish_non_exhaustive()
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        if let Some(previous) = self.previous.take() {
+            std::panic::set_hook(Box::new(move |info| previous(info)));
+        }
+    }
+}

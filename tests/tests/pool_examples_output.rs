@@ -32,7 +32,7 @@ fn skynet_prints_the_sum_of_a_million_leaves() {
 }
 
 #[test]
-fn both_are_at_the_end_of_the_tour() {
+fn both_follow_the_recipes_in_the_tour() {
     let names: Vec<&str> = examples::ALL.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names[names.len() - 2..], ["ring", "skynet"]);
+    assert_eq!(names[names.len() - 4..names.len() - 2], ["ring", "skynet"]);
 }

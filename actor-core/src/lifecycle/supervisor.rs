@@ -384,8 +384,11 @@ pub(crate) struct Core {
 
 struct CoreState {
     recent: VecDeque<Instant>,
-    /// Shutting down or given up: no more restarts.
+    /// Shutting down: children drain their mailboxes, so a child that panics meanwhile is still
+    /// restarted in place (to finish draining), but a child whose run ended is not started anew.
     closing: bool,
+    /// Too many restarts: no more restarts of any kind.
+    gave_up: bool,
     children: Vec<ChildEntry>,
     /// The supervisor, told when it must give up.
     me: Option<Link<SupervisorMsg>>,
@@ -413,7 +416,7 @@ impl Core {
             state.recent.pop_front();
         }
         if state.recent.len() >= self.max_restarts {
-            state.closing = true;
+            state.gave_up = true;
             if let Some(me) = &state.me {
                 let _ = me.send_answer(SupervisorMsg(Signal::GiveUp(format!(
                     "more than {} restarts within {:?}; last: {why}",
@@ -450,7 +453,7 @@ impl Core {
     /// A child's run reports a panic: restart it in place, or let it end?
     fn child_failed(&self, index: usize, reason: &ExitReason) -> Verdict {
         let mut state = crate::sync::lock(&self.state);
-        if state.closing {
+        if state.gave_up {
             return Verdict::End;
         }
         match state.children.get(index).map(|child| child.restart) {
@@ -535,6 +538,7 @@ impl SupervisorActor {
             state: Mutex::new(CoreState {
                 recent: VecDeque::new(),
                 closing: false,
+                gave_up: false,
                 children,
                 me: None,
             }),
@@ -609,7 +613,7 @@ impl SupervisorActor {
         };
         let delay = {
             let mut state = crate::sync::lock(&self.core.state);
-            if state.closing || !wanted {
+            if state.closing || state.gave_up || !wanted {
                 return;
             }
             match self.core.count_restart(&mut state, &down.to_string()) {
