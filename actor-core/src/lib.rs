@@ -20,7 +20,14 @@
 //! - [`Addr::ask`] always ends: with the reply, at its deadline, or at once when the actor can no
 //!   longer answer;
 //! - no message is lost silently: each is handled, handed back to the joiner, or refused with the
-//!   message in the error.
+//!   message in the error; what nobody will take (a detached actor's leftovers, a timer message
+//!   that found the mailbox full or closed) reaches the [`DeadLetters`] hook.
+//!
+//! Around single actors sits the lifecycle: [`Monitor`]s and [`Context::watch`] learn how an actor
+//! ended, [`Context::link`] ties two actors' fates, a [`Supervisor`] restarts failed children by
+//! strategy and intensity (a restarted child keeps its address and mailbox), the [`Registry`]
+//! finds actors by name, a [`System`] shuts a group down in order and reports, and
+//! [`Recipient`] and [`Router`] are addresses over one variant of an enum and over a group.
 //!
 //! # Hello, actor
 //!
@@ -247,6 +254,57 @@
 //! assert_eq!(addr.ask(|reply| (7, reply)).unwrap(), 49);
 //! assert!(matches!(addr.ask(|reply| (0, reply)), Err(AskError::Stopped)));
 //! assert_eq!(addr.ask_timeout(|reply| (3, reply), Duration::from_secs(5)).unwrap(), 9);
+//! ```
+//!
+//! # Supervision and shutdown
+//!
+//! A [`Supervisor`] starts its children in order from factories and restarts the ones that fail.
+//! A panic restarts the child *in place*: a new instance from the factory takes the same mailbox,
+//! so senders keep their addresses and nothing queued is lost; the message that panicked goes to
+//! the dead letters. A [`System`] owns actors and supervisors and shuts them down newest first,
+//! each drained (closed) within a deadline, then stopped, with a report.
+//!
+//! ```
+//! use actor_core::{Actor, ChildSpec, Context, DeadReason, Strategy, Supervisor, System};
+//! use std::sync::atomic::{AtomicU32, Ordering};
+//! use std::sync::Arc;
+//!
+//! struct Worker(Arc<AtomicU32>);
+//! impl Actor for Worker {
+//!     type Msg = u32;
+//!     fn handle(&mut self, n: u32, _ctx: &mut Context<Self>) {
+//!         assert!(n != 0, "zero is not a job");
+//!         self.0.fetch_add(n, Ordering::SeqCst);
+//!     }
+//! }
+//!
+//! let system = System::new("jobs");
+//! let panicked = Arc::new(AtomicU32::new(0));
+//! let seen = Arc::clone(&panicked);
+//! system.dead_letters().set_hook(move |letter| {
+//!     if letter.reason() == DeadReason::HandlerPanicked {
+//!         seen.fetch_add(1, Ordering::SeqCst);
+//!     }
+//! });
+//!
+//! let total = Arc::new(AtomicU32::new(0));
+//! let sum = Arc::clone(&total);
+//! let supervisor = system
+//!     .supervise(
+//!         Supervisor::new(Strategy::OneForOne)
+//!             .child(ChildSpec::new("worker", move || Worker(Arc::clone(&sum)))),
+//!     )
+//!     .unwrap();
+//! let worker = supervisor.child::<u32>("worker").unwrap();
+//! for n in [1, 0, 2, 3] {
+//!     worker.send(n).unwrap(); // 0 panics; the instance after it handles 2 and 3
+//! }
+//! drop(worker);
+//! let report = system.shutdown(); // the supervisor closes its worker, which drains first
+//! assert!(report.all_ended());
+//! assert_eq!(total.load(Ordering::SeqCst), 6);
+//! assert_eq!(panicked.load(Ordering::SeqCst), 1);
+//! assert_eq!(supervisor.restarts(), 1);
 //! ```
 #![forbid(unsafe_code)]
 
