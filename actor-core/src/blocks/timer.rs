@@ -294,7 +294,7 @@ impl Timers {
     ) -> TimerHandle {
         let addr = addr.clone();
         self.once(delay, msg, move |msg| {
-            fired(addr.shared(), addr.try_send(msg))
+            fired(addr.shared(), addr.shared().try_send(msg))
         })
     }
 
@@ -333,7 +333,7 @@ impl Timers {
         assert!(!period.is_zero(), "send_interval needs a non-zero period");
         let addr = addr.clone();
         self.every(period, make_msg, move |msg| {
-            fired(addr.shared(), addr.try_send(msg))
+            fired(addr.shared(), addr.shared().try_send(msg))
         })
     }
 

@@ -8,16 +8,20 @@ use std::sync::atomic::Ordering::SeqCst;
 
 use crate::runtime::error::Exit;
 use crate::runtime::handle::{Outcome, Spawned};
-use crate::runtime::mailbox::{Next, Reader, Shared, Wait};
+use crate::runtime::mailbox::{Link, Next, Reader, Shared, Wait};
 use crate::runtime::run::{self, Restarter};
 use crate::runtime::unwind::catch;
 use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Inbox, Mailbox};
 
 /// Starts `run` on a new thread with a fresh mailbox and returns the actor's handle.
+///
+/// `prepare` sees the actor's mailbox before its run starts (system membership, a supervisor's
+/// records).
 pub(crate) fn spawn_thread<S, R>(
     name: Option<Box<str>>,
     mailbox: Mailbox,
     stack_size: Option<usize>,
+    prepare: impl FnOnce(&Link<S::Msg>),
     run: R,
 ) -> io::Result<ActorHandle<S>>
 where
@@ -26,6 +30,7 @@ where
 {
     let id = ActorId::next();
     let (link, reader) = Shared::for_thread(mailbox, id, name);
+    prepare(&link);
     let mut thread = std::thread::Builder::new().name(link.name().to_owned());
     if let Some(bytes) = stack_size {
         thread = thread.stack_size(bytes);
@@ -33,8 +38,15 @@ where
     // The handle's own address exists before the thread starts: an actor with no address ends
     // at once.
     let own_addr = Addr::new(link.clone());
-    let thread = thread.spawn(move || run(reader))?;
-    Ok(ActorHandle::threaded(link, own_addr, thread))
+    match thread.spawn(move || run(reader)) {
+        Ok(thread) => Ok(ActorHandle::threaded(link, own_addr, thread)),
+        Err(error) => {
+            // Whoever `prepare` told about the actor learns that it never ran.
+            let reason = ExitReason::Failed(format!("the OS refused a thread: {error}"));
+            run::end_run(&link, &reason, 0);
+            Err(error)
+        }
+    }
 }
 
 /// The handler-style loop: `started`, `handle` per message, `stopped`. Under a supervisor a

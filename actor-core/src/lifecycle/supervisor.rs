@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use crate::lifecycle::system::{SystemRef, system_of};
+use crate::lifecycle::system::system_of;
 use crate::lifecycle::{Down, Monitor, WeakAddr};
 use crate::runtime::mailbox::{Host, Link};
 use crate::runtime::run::{Restarter, Verdict};
@@ -277,10 +277,20 @@ impl<A: Actor> MakeChild for Factory<A> {
             core: Arc::downgrade(core),
             index,
         };
+        // The supervisor's records point at the child before it runs, so a look-up made once it
+        // runs finds it.
+        let record = |link: &Link<A::Msg>| {
+            let mut state = crate::sync::lock(&core.state);
+            let entry = &mut state.children[index];
+            entry.id = Some(link.id);
+            entry.control = Some(Box::new(WeakLink(link.downgrade())));
+            entry.addr = Some(Box::new(WeakAddr::from_link(link)));
+            entry.type_name = std::any::type_name::<A::Msg>();
+        };
         let handle = builder
             .name(spec.name.to_string())
             .mailbox(spec.mailbox)
-            .spawn_with(first, Some(Box::new(restarter)))?;
+            .spawn_prepared(first, Some(Box::new(restarter)), record)?;
         Ok(Box::new(handle))
     }
 }
@@ -288,12 +298,9 @@ impl<A: Actor> MakeChild for Factory<A> {
 /// A running child, whatever its actor type.
 trait RunningChild: Send {
     fn id(&self) -> ActorId;
-    fn link_control(&self) -> Box<dyn Control>;
-    fn weak_addr(&self) -> Box<dyn Any + Send + Sync>;
-    fn type_name(&self) -> &'static str;
     fn watch(&self, ctx: &mut Context<SupervisorActor>, index: usize);
-    /// Shares the system's dead letters (without becoming a member).
-    fn join_system(&self, system: &SystemRef);
+    /// Waits until the child's `started` hook has run.
+    fn wait_started(&self);
     /// Closes, waits up to `deadline`, stops, waits again; leftovers go to the dead letters.
     fn shut_down(self: Box<Self>, deadline: Duration);
     /// Joins a child that has ended; its leftovers go to the dead letters.
@@ -305,18 +312,6 @@ impl<A: Actor> RunningChild for ActorHandle<A> {
         ActorHandle::id(self)
     }
 
-    fn link_control(&self) -> Box<dyn Control> {
-        Box::new(WeakLink(self.link().downgrade()))
-    }
-
-    fn weak_addr(&self) -> Box<dyn Any + Send + Sync> {
-        Box::new(self.addr().downgrade())
-    }
-
-    fn type_name(&self) -> &'static str {
-        std::any::type_name::<A::Msg>()
-    }
-
     fn watch(&self, ctx: &mut Context<SupervisorActor>, index: usize) {
         let id = ActorHandle::id(self);
         ctx.watch(&self.addr(), move |down| {
@@ -324,8 +319,8 @@ impl<A: Actor> RunningChild for ActorHandle<A> {
         });
     }
 
-    fn join_system(&self, system: &SystemRef) {
-        system.attach(self.link());
+    fn wait_started(&self) {
+        ActorHandle::wait_started(self);
     }
 
     fn shut_down(self: Box<Self>, deadline: Duration) {
@@ -560,20 +555,11 @@ impl SupervisorActor {
         let spec = &self.spec.children[index];
         // Children run where the supervisor runs; they are not members of its system on their
         // own (the supervisor shuts them down) but share its dead letters.
-        let builder = ctx.builder().system(None);
+        let builder = ctx.builder().attached_to(system_of(&ctx.reader.shared));
         let child = spec.make.start(spec, index, &self.core, builder)?;
-        if let Some(system) = system_of(&ctx.reader.shared) {
-            child.join_system(&system);
-        }
         child.watch(ctx, index);
-        {
-            let mut state = crate::sync::lock(&self.core.state);
-            let entry = &mut state.children[index];
-            entry.id = Some(child.id());
-            entry.control = Some(child.link_control());
-            entry.addr = Some(child.weak_addr());
-            entry.type_name = child.type_name();
-        }
+        // Children start in order: the next one only after this one's `started` hook.
+        child.wait_started();
         self.running[index] = Some(child);
         Ok(())
     }

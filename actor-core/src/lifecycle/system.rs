@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
+use crate::executor::pool::block_in_place;
 use crate::lifecycle::{DeadLetters, Down, Monitor};
-use crate::runtime::handle::Spawned;
 use crate::runtime::mailbox::{Host, Link};
 use crate::{ActorHandle, ActorId, Builder, ExitReason, TimerHandle};
 
@@ -69,6 +69,9 @@ struct Member {
 trait Control: Send {
     fn close(&self);
     fn stop(&self);
+    /// Waits (until `deadline` at most) for the run's very last step, after every watcher of the
+    /// end has been told.
+    fn wait_finished(&self, deadline: Instant);
 }
 
 struct LinkControl<M>(Weak<dyn Host<M>>);
@@ -83,6 +86,15 @@ impl<M: Send + 'static> Control for LinkControl<M> {
     fn stop(&self) {
         if let Some(host) = self.0.upgrade() {
             Link::new(host).request_stop();
+        }
+    }
+
+    fn wait_finished(&self, deadline: Instant) {
+        if let Some(host) = self.0.upgrade() {
+            let finished = &host.shared().finished;
+            if !finished.is_set() {
+                block_in_place(|| finished.wait_deadline(deadline));
+            }
         }
     }
 }
@@ -210,6 +222,10 @@ impl SystemInner {
                 member.control.stop();
                 down = member.monitor.wait_timeout(deadline);
             }
+            if down.is_some() {
+                // Every other watcher of this end has heard of it when shutdown moves on.
+                member.control.wait_finished(Instant::now() + deadline);
+            }
             actors.push(ActorReport {
                 id: member.monitor.id(),
                 name: member.name.to_string(),
@@ -253,9 +269,8 @@ impl SystemRef {
         let _ = link.extra().system.set(Arc::downgrade(&self.0));
     }
 
-    /// Makes a freshly spawned actor a member.
-    pub(crate) fn adopt<A: Spawned>(&self, handle: &ActorHandle<A>) {
-        let link = handle.link();
+    /// Makes a new actor a member (before its run starts).
+    pub(crate) fn adopt<M: Send + 'static>(&self, link: &Link<M>) {
         self.attach(link);
         let seq = self.0.next_seq.fetch_add(1, SeqCst);
         let (monitor, feed) = Monitor::new(link.id);

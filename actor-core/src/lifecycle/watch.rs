@@ -195,6 +195,13 @@ pub struct WeakAddr<M> {
 }
 
 impl<M> WeakAddr<M> {
+    pub(crate) fn from_link(link: &Link<M>) -> WeakAddr<M> {
+        WeakAddr {
+            id: link.id,
+            link: link.downgrade(),
+        }
+    }
+
     /// A full address, if the actor still accepts messages.
     pub fn upgrade(&self) -> Option<Addr<M>> {
         let link = Link::new(self.link.upgrade()?);

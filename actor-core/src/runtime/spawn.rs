@@ -9,6 +9,7 @@ use crate::executor::thread::{run_handler, run_pull, spawn_thread};
 use crate::lifecycle::system::SystemRef;
 use crate::runtime::error::Exit;
 use crate::runtime::handle::FnActor;
+use crate::runtime::mailbox::Link;
 use crate::runtime::run::Restarter;
 use crate::{Actor, ActorHandle, Inbox, Mailbox, Pool};
 
@@ -36,6 +37,9 @@ pub struct Builder {
     stack_size: Option<usize>,
     pool: Option<PoolRef>,
     system: Option<SystemRef>,
+    /// With a system: a member (shut down by it), or only attached (its dead letters and its
+    /// children's system; a supervisor's child, which its supervisor shuts down).
+    member: bool,
 }
 
 /// A pool chosen for a spawn.
@@ -117,6 +121,14 @@ impl Builder {
     /// Makes the actor a member of a [`System`](crate::System).
     pub(crate) fn system(mut self, system: Option<SystemRef>) -> Builder {
         self.system = system;
+        self.member = true;
+        self
+    }
+
+    /// Attaches the actor to a system without making it a member.
+    pub(crate) fn attached_to(mut self, system: Option<SystemRef>) -> Builder {
+        self.system = system;
+        self.member = false;
         self
     }
 
@@ -138,21 +150,38 @@ impl Builder {
         actor: A,
         restarter: Option<Box<dyn Restarter<A>>>,
     ) -> io::Result<ActorHandle<A>> {
+        self.spawn_prepared(actor, restarter, |_| {})
+    }
+
+    /// Starts a handler-style actor; `prepare` sees its mailbox before its run starts.
+    pub(crate) fn spawn_prepared<A: Actor>(
+        self,
+        actor: A,
+        restarter: Option<Box<dyn Restarter<A>>>,
+        prepare: impl FnOnce(&Link<A::Msg>),
+    ) -> io::Result<ActorHandle<A>> {
         if let Some(system) = &self.system {
             system.check_open()?;
         }
+        let (system, member) = (self.system, self.member);
+        let prepare = move |link: &Link<A::Msg>| {
+            join_system(system.as_ref(), member, link);
+            prepare(link);
+        };
         let name = self.name.map(String::into_boxed_str);
-        let handle = match self.pool {
-            Some(PoolRef(pool)) => pool::spawn_on(&pool, actor, self.mailbox, name, restarter)
-                .map_err(|_| io::Error::other(PoolShutDown)),
-            None => spawn_thread(name, self.mailbox, self.stack_size, move |reader| {
-                run_handler(actor, reader, restarter)
-            }),
-        }?;
-        if let Some(system) = &self.system {
-            system.adopt(&handle);
+        match self.pool {
+            Some(PoolRef(pool)) => {
+                pool::spawn_on(&pool, actor, self.mailbox, name, restarter, prepare)
+                    .map_err(|_| io::Error::other(PoolShutDown))
+            }
+            None => spawn_thread(
+                name,
+                self.mailbox,
+                self.stack_size,
+                prepare,
+                move |reader| run_handler(actor, reader, restarter),
+            ),
         }
-        Ok(handle)
     }
 
     /// Starts a pull-style actor: `body` runs on a thread of its own (also when a pool was
@@ -169,14 +198,26 @@ impl Builder {
         if let Some(system) = &self.system {
             system.check_open()?;
         }
+        let (system, member) = (self.system, self.member);
+        let prepare = move |link: &Link<M>| join_system(system.as_ref(), member, link);
         let name = self.name.map(String::into_boxed_str);
-        let handle = spawn_thread(name, self.mailbox, self.stack_size, move |reader| {
-            run_pull(body, reader)
-        })?;
-        if let Some(system) = &self.system {
-            system.adopt(&handle);
-        }
-        Ok(handle)
+        spawn_thread(
+            name,
+            self.mailbox,
+            self.stack_size,
+            prepare,
+            move |reader| run_pull(body, reader),
+        )
+    }
+}
+
+/// Puts a new actor in its system before its run starts, so that everything it does from its
+/// first hook on (dead letters, children) already belongs there.
+fn join_system<M: Send + 'static>(system: Option<&SystemRef>, member: bool, link: &Link<M>) {
+    match system {
+        Some(system) if member => system.adopt(link),
+        Some(system) => system.attach(link),
+        None => {}
     }
 }
 

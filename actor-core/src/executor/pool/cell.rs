@@ -44,6 +44,7 @@ impl<A: Actor> PoolCell<A> {
         mailbox: Mailbox,
         name: Option<Box<str>>,
         restarter: Option<Box<dyn Restarter<A>>>,
+        prepare: impl FnOnce(&Link<A::Msg>),
     ) -> Result<ActorHandle<A>, A> {
         let id = ActorId::next();
         let cell = Arc::new(PoolCell {
@@ -67,6 +68,7 @@ impl<A: Actor> PoolCell<A> {
             ctx,
             started: false,
         };
+        prepare(&link);
         // The mailbox starts out "scheduled": this is the one queueing of the first run.
         pool.schedule(job);
         Ok(ActorHandle::pooled(cell, link, own_addr))

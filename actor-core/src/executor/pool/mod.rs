@@ -234,7 +234,14 @@ impl Pool {
     /// [`Builder::pool`](crate::Builder::pool) and [`Builder::spawn`](crate::Builder::spawn) to
     /// get that as an error value.
     pub fn spawn<A: Actor>(&self, actor: A) -> ActorHandle<A> {
-        match spawn_on(&self.inner, actor, crate::Mailbox::Unbounded, None, None) {
+        match spawn_on(
+            &self.inner,
+            actor,
+            crate::Mailbox::Unbounded,
+            None,
+            None,
+            |_| {},
+        ) {
             Ok(handle) => handle,
             Err(_) => panic!("spawn on pool `{}` after its shutdown", self.inner.name),
         }
@@ -320,6 +327,7 @@ pub(crate) fn spawn_on<A: Actor>(
     mailbox: crate::Mailbox,
     name: Option<Box<str>>,
     restarter: Option<Box<dyn crate::runtime::run::Restarter<A>>>,
+    prepare: impl FnOnce(&crate::runtime::mailbox::Link<A::Msg>),
 ) -> Result<ActorHandle<A>, A> {
-    PoolCell::start(pool, actor, mailbox, name, restarter)
+    PoolCell::start(pool, actor, mailbox, name, restarter, prepare)
 }
