@@ -134,12 +134,9 @@ impl<M: Send + 'static> Router<M> {
         self.len() == 0
     }
 
-    fn pick(&self, msg: &M) -> Option<Addr<M>> {
-        let members = crate::sync::read(&self.inner.members);
-        if members.is_empty() {
-            return None;
-        }
-        let at = match &self.inner.policy {
+    /// The index of the member for `msg` among `members` (not empty).
+    fn pick(&self, members: &[Addr<M>], msg: &M) -> usize {
+        match &self.inner.policy {
             Policy::RoundRobin => self.inner.next.fetch_add(1, Relaxed) % members.len(),
             Policy::LeastLoaded => members
                 .iter()
@@ -147,8 +144,7 @@ impl<M: Send + 'static> Router<M> {
                 .min_by_key(|(_, member)| member.mailbox_len())
                 .map_or(0, |(at, _)| at),
             Policy::Sticky(key) => (key(msg) % members.len() as u64) as usize,
-        };
-        Some(members[at].clone())
+        }
     }
 
     /// A member refused for good: drop it, and take in a supervisor's current children.
@@ -170,18 +166,31 @@ impl<M: Send + 'static> Router<M> {
     ///
     /// [`SendError`] with the message if no member accepts messages any more.
     pub fn send(&self, mut msg: M) -> Result<(), SendError<M>> {
-        // Each failed try drops a member, so this ends.
-        for _ in 0..=self.len() + 1 {
-            let Some(member) = self.pick(&msg) else {
-                return Err(SendError(msg));
-            };
-            match member.send(msg) {
-                Ok(()) => return Ok(()),
-                Err(refused) => {
-                    msg = refused.into_inner();
-                    self.gone(&member);
-                }
+        // Each failed try drops a member (or refreshes the group), so this ends.
+        let mut tries = self.len() + 1;
+        while tries > 0 {
+            tries -= 1;
+            let members = crate::sync::read(&self.inner.members);
+            if members.is_empty() {
+                break;
             }
+            let at = self.pick(&members, &msg);
+            // The common case sends under the read lock, through a reference; waiting for room
+            // happens with the lock released, so adding and removing members never waits on it.
+            let (member, refused) = match members[at].try_send(msg) {
+                Ok(()) => return Ok(()),
+                Err(TrySendError::Full(back)) => {
+                    let member = members[at].clone();
+                    drop(members);
+                    match member.send(back) {
+                        Ok(()) => return Ok(()),
+                        Err(refused) => (member, refused.into_inner()),
+                    }
+                }
+                Err(TrySendError::Closed(back)) => (members[at].clone(), back),
+            };
+            msg = refused;
+            self.gone(&member);
         }
         Err(SendError(msg))
     }
@@ -193,14 +202,20 @@ impl<M: Send + 'static> Router<M> {
     /// [`TrySendError::Full`] with the message if the chosen member's mailbox is full;
     /// [`TrySendError::Closed`] if no member accepts messages any more.
     pub fn try_send(&self, mut msg: M) -> Result<(), TrySendError<M>> {
-        for _ in 0..=self.len() + 1 {
-            let Some(member) = self.pick(&msg) else {
-                return Err(TrySendError::Closed(msg));
-            };
-            match member.try_send(msg) {
+        let mut tries = self.len() + 1;
+        while tries > 0 {
+            tries -= 1;
+            let members = crate::sync::read(&self.inner.members);
+            if members.is_empty() {
+                break;
+            }
+            let at = self.pick(&members, &msg);
+            match members[at].try_send(msg) {
                 Ok(()) => return Ok(()),
                 Err(TrySendError::Full(back)) => return Err(TrySendError::Full(back)),
                 Err(TrySendError::Closed(back)) => {
+                    let member = members[at].clone();
+                    drop(members);
                     msg = back;
                     self.gone(&member);
                 }

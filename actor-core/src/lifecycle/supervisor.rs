@@ -401,7 +401,11 @@ struct ChildEntry {
 impl Core {
     /// One more restart: `Ok(delay)` within the intensity, `Err(count)` beyond it (then the
     /// supervisor is told to give up).
-    fn count_restart(&self, state: &mut CoreState, why: &str) -> Result<Option<Duration>, ()> {
+    fn count_restart(
+        &self,
+        state: &mut CoreState,
+        why: &dyn fmt::Display,
+    ) -> Result<Option<Duration>, ()> {
         let now = Instant::now();
         while state
             .recent
@@ -455,7 +459,7 @@ impl Core {
             Some(Restart::Permanent | Restart::Transient) => {}
             Some(Restart::Temporary) | None => return Verdict::End,
         }
-        match self.count_restart(&mut state, &reason.to_string()) {
+        match self.count_restart(&mut state, reason) {
             Ok(delay) => {
                 self.restart_siblings(&state, index);
                 Verdict::Restart(delay)
@@ -602,7 +606,7 @@ impl SupervisorActor {
             if state.closing || state.gave_up || !wanted {
                 return;
             }
-            match self.core.count_restart(&mut state, &down.to_string()) {
+            match self.core.count_restart(&mut state, &down) {
                 Ok(delay) => {
                     self.core.restart_siblings(&state, index);
                     delay
