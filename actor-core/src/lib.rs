@@ -315,6 +315,14 @@ mod lifecycle;
 mod runtime;
 mod sync;
 
+/// The seam for executors outside this crate, such as the deterministic scheduler of
+/// `actor-sched`: they run the same [`Actor`]s, with the same mailboxes and lifecycle, by driving
+/// the actors' turns themselves and keeping their timers on their own clock. Spawn on one with
+/// [`Builder::executor`].
+pub mod exec {
+    pub use crate::executor::foreign::{Executor, Inside, Turn, TurnEnd, enter};
+}
+
 pub use blocks::cancel::{CancelToken, Cancelled};
 pub use blocks::channel;
 pub use blocks::event::Event;

@@ -1,7 +1,8 @@
 //! The run queue: one global FIFO of entries, each naming a slot and what to do with it.
 //!
-//! An entry is a `usize`: the slot index shifted left by one, with the low bit set for "poll this
-//! task" and clear for "deliver the next message of this actor". Senders push to the back of
+//! An entry is a `usize`: an index shifted left by two, with the low bits saying what to do: deliver
+//! the next message of this closure actor, poll this task, or run one turn of this
+//! `actor_core::Actor` (the index then names a parked turn, see `host.rs`). Senders push to the back of
 //! [`RunQueue`]; the scheduler takes the whole queue at once (swapping buffers, so no memory is
 //! allocated in steady state) and works through that batch. Everything pushed while a batch runs
 //! lands behind the batch, so the order is exactly the order of the pushes: one global FIFO.
@@ -15,23 +16,28 @@ pub(crate) enum Entry {
     Message(usize),
     /// Poll this slot's future once (a task's turn, or an async actor's start or yield).
     Poll(usize),
+    /// Run one turn of an `actor_core::Actor`: the turn parked at this index.
+    Turn(usize),
 }
 
 impl Entry {
     const POLL: usize = 1;
+    const TURN: usize = 2;
+    const KIND: usize = 3;
 
     fn encode(self) -> usize {
         match self {
-            Entry::Message(id) => id << 1,
-            Entry::Poll(id) => (id << 1) | Self::POLL,
+            Entry::Message(id) => id << 2,
+            Entry::Poll(id) => (id << 2) | Self::POLL,
+            Entry::Turn(id) => (id << 2) | Self::TURN,
         }
     }
 
     pub(crate) fn decode(raw: usize) -> Entry {
-        if raw & Self::POLL == Self::POLL {
-            Entry::Poll(raw >> 1)
-        } else {
-            Entry::Message(raw >> 1)
+        match raw & Self::KIND {
+            Self::POLL => Entry::Poll(raw >> 2),
+            Self::TURN => Entry::Turn(raw >> 2),
+            _ => Entry::Message(raw >> 2),
         }
     }
 }
@@ -50,6 +56,11 @@ impl RunQueue {
     #[inline]
     pub(crate) fn push(&self, entry: Entry) {
         self.entries.borrow_mut().push(entry.encode());
+    }
+
+    /// Moves every queued entry to the end of `batch`.
+    pub(crate) fn append_to(&self, batch: &mut Vec<usize>) {
+        batch.append(&mut self.entries.borrow_mut());
     }
 
     /// Moves everything queued into `batch` (which must be empty) and leaves `batch`'s old buffer
@@ -80,6 +91,53 @@ impl Batch {
         self.next += 1;
         Some(Entry::decode(raw))
     }
+
+    /// An entry drawn by `rng` from everything queued (this batch's rest and the queue's back),
+    /// for seeded runs. Each entry is "one step of one slot", and a slot's messages stay in its
+    /// mailbox in order, so any draw keeps every actor's messages in the order they were sent.
+    pub(crate) fn pop_seeded(&mut self, queue: &RunQueue, rng: &mut Rng) -> Option<Entry> {
+        queue.append_to(&mut self.entries);
+        let left = self.entries.len() - self.next;
+        if left == 0 {
+            self.entries.clear();
+            self.next = 0;
+            return None;
+        }
+        let pick = self.next + rng.below(left);
+        self.entries.swap(self.next, pick);
+        let raw = self.entries[self.next];
+        self.next += 1;
+        if self.next * 2 > self.entries.len() && self.next > 64 {
+            // Drop the consumed front so the buffer does not grow without bound.
+            self.entries.drain(..self.next);
+            self.next = 0;
+        }
+        Some(Entry::decode(raw))
+    }
+}
+
+/// The small PRNG behind seeded runs (SplitMix64): fast, and the same sequence for the same seed
+/// on every platform.
+#[derive(Clone, Debug)]
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number below `n` (not zero).
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
 }
 
 #[cfg(test)]
@@ -93,6 +151,7 @@ mod tests {
             Entry::Poll(0),
             Entry::Message(7),
             Entry::Poll(1 << 40),
+            Entry::Turn(3),
         ] {
             assert_eq!(Entry::decode(entry.encode()), entry);
         }

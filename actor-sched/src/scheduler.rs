@@ -10,18 +10,23 @@ use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actor_core::exec::{Executor, Turn, TurnEnd};
 
 use crate::addr::Addr;
 use crate::ctx::Ctx;
 use crate::error::{NameTaken, SchedError};
 use crate::handle::Handle;
 use crate::handler::{Flow, Handler};
+use crate::host::{Doorway, Parked};
 use crate::inbox::Inbox;
 use crate::mailbox::Mailbox;
 use crate::poll::poll_once;
 use crate::registry::Core;
 use crate::report::{Report, Step};
-use crate::runq::{Batch, Entry, RunQueue};
+use crate::runq::{Batch, Entry, Rng, RunQueue};
 use crate::slot::{AsyncActor, HandlerActor, Polled, Slot};
 
 /// A deterministic cooperative scheduler of tasks and actors on the current thread.
@@ -73,6 +78,15 @@ pub struct Scheduler {
     batch: Batch,
     slots: Vec<Slot>,
     totals: Report,
+    /// Where `actor_core` mailboxes hand over turns, and the virtual clock.
+    doorway: Arc<Doorway>,
+    /// Turns waiting in the run queue.
+    parked: Parked,
+    /// Scratch space for turns taken from the doorway.
+    incoming: Vec<Turn>,
+    /// With a seed, the next entry is drawn from the queued ones; without, FIFO.
+    rng: Option<Rng>,
+    seed: Option<u64>,
 }
 
 impl Scheduler {
@@ -86,6 +100,205 @@ impl Scheduler {
             batch: Batch::default(),
             slots: Vec::new(),
             totals: Report::default(),
+            doorway: Arc::new(Doorway::new()),
+            parked: Parked::default(),
+            incoming: Vec::new(),
+            rng: None,
+            seed: None,
+        }
+    }
+
+    /// A scheduler whose order is drawn from `seed`: at each step the next entry (a message
+    /// dispatch, a task's poll, an actor's turn) is chosen among all queued ones by a small PRNG.
+    /// Each actor still handles its messages in the order they were sent; what changes is the
+    /// interleaving between actors. The same seed gives the same order on every run, so a test
+    /// can explore many interleavings ([`check_seeds`](crate::check_seeds)) and replay a failing
+    /// one exactly.
+    ///
+    /// ```
+    /// use actor_sched::Scheduler;
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// fn order(seed: u64) -> Vec<u32> {
+    ///     let log = Rc::new(RefCell::new(Vec::new()));
+    ///     let mut sched = Scheduler::with_seed(seed);
+    ///     for n in 0..5 {
+    ///         let log = log.clone();
+    ///         sched.spawn(async move { log.borrow_mut().push(n) });
+    ///     }
+    ///     sched.run();
+    ///     let order = log.borrow().clone();
+    ///     order
+    /// }
+    /// assert_eq!(order(7), order(7));
+    /// assert!((0..20).any(|seed| order(seed) != order(7)));
+    /// ```
+    pub fn with_seed(seed: u64) -> Scheduler {
+        let mut sched = Scheduler::new();
+        sched.rng = Some(Rng::new(seed));
+        sched.seed = Some(seed);
+        sched
+    }
+
+    /// The seed, if the order is seeded.
+    pub fn seed(&self) -> Option<u64> {
+        self.seed
+    }
+
+    /// A [`Builder`](actor_core::Builder) that starts `actor_core::Actor`s on this scheduler; set
+    /// a name or a mailbox on it, then `spawn`.
+    pub fn builder(&self) -> actor_core::Builder {
+        let executor: Arc<dyn Executor> = self.doorway.clone();
+        actor_core::Builder::new().executor(executor)
+    }
+
+    /// Starts an `actor_core::Actor` on this scheduler: the same actor that runs on a thread or a
+    /// pool, unchanged. Its `Context` works as there (its address, `stop`, `close`, spawning
+    /// children, which run here too, `ask` with the answer as a message, timers on the virtual
+    /// clock), and its [`Addr`](actor_core::Addr) reaches it from inside and outside the run, also
+    /// from other threads. Its `started` hook runs at its first turn.
+    ///
+    /// Inside the run nothing may wait for another actor of the scheduler (this thread is the
+    /// only one that runs them): `Addr::ask` is refused with `AskError::WouldBlock`, and a send to
+    /// a full bounded mailbox queues beyond the capacity. Join an actor with
+    /// [`join`](Scheduler::join), which runs the scheduler until the actor has ended.
+    ///
+    /// ```
+    /// use actor_core::{Actor, Context};
+    /// use actor_sched::Scheduler;
+    ///
+    /// struct Counter(u64);
+    /// impl Actor for Counter {
+    ///     type Msg = u64;
+    ///     fn handle(&mut self, n: u64, _ctx: &mut Context<Self>) {
+    ///         self.0 += n;
+    ///     }
+    /// }
+    ///
+    /// let mut sched = Scheduler::new();
+    /// let counter = sched.start(Counter(0));
+    /// for n in 1..=10 {
+    ///     counter.addr().send(n).unwrap();
+    /// }
+    /// let outcome = sched.join(counter).unwrap();
+    /// assert_eq!(outcome.into_state().0, 55);
+    /// ```
+    pub fn start<A: actor_core::Actor>(&mut self, actor: A) -> actor_core::ActorHandle<A> {
+        self.builder()
+            .spawn(actor)
+            .expect("a spawn on the scheduler does not fail")
+    }
+
+    /// Joins an actor of this scheduler: gives up the handle's address, runs the scheduler until
+    /// the actor has ended (firing timers on the virtual clock as needed), and returns its
+    /// outcome. If the scheduler runs out of work first, the actor is still waiting for messages
+    /// someone else holds an address for: the handle comes back in `Err`.
+    ///
+    /// # Errors
+    ///
+    /// The handle, if the actor had not ended when nothing was left to run.
+    #[allow(clippy::result_large_err)]
+    pub fn join<A: actor_core::Spawned>(
+        &mut self,
+        handle: actor_core::ActorHandle<A>,
+    ) -> Result<actor_core::Outcome<A>, actor_core::ActorHandle<A>> {
+        // A zero timeout gives up the handle's own address without waiting.
+        let handle = match handle.join_timeout(Duration::ZERO) {
+            Ok(outcome) => return Ok(outcome),
+            Err(handle) => handle,
+        };
+        while !handle.is_finished() {
+            if self.step().is_idle() {
+                break;
+            }
+        }
+        handle.join_timeout(Duration::ZERO)
+    }
+
+    /// The virtual time: how far the clock has moved since the scheduler was made. It moves only
+    /// when nothing else can run: then it jumps to the next timer's deadline.
+    pub fn now(&self) -> Duration {
+        self.doorway.now()
+    }
+
+    /// Runs until nothing is left to do before virtual time `until`: timers due by then fire,
+    /// later ones wait; then the clock reads `until` (if it was earlier). Reports what this call
+    /// did.
+    ///
+    /// ```
+    /// use actor_core::{Actor, Context};
+    /// use actor_sched::Scheduler;
+    /// use std::time::Duration;
+    ///
+    /// struct Ticker(u32);
+    /// impl Actor for Ticker {
+    ///     type Msg = ();
+    ///     fn started(&mut self, ctx: &mut Context<Self>) {
+    ///         ctx.send_interval(Duration::from_secs(1), || ());
+    ///     }
+    ///     fn handle(&mut self, _: (), _ctx: &mut Context<Self>) {
+    ///         self.0 += 1;
+    ///     }
+    /// }
+    ///
+    /// let mut sched = Scheduler::new();
+    /// let ticker = sched.start(Ticker(0));
+    /// sched.run_until(Duration::from_secs(30)); // thirty virtual seconds, in microseconds
+    /// assert_eq!(sched.now(), Duration::from_secs(30));
+    /// ticker.stop();
+    /// assert_eq!(sched.join(ticker).unwrap().into_state().0, 30);
+    /// ```
+    pub fn run_until(&mut self, until: Duration) -> Report {
+        let before = self.totals;
+        loop {
+            while let Some(step) = self.next_step() {
+                let _ = step;
+            }
+            if !self.fire_timer(Some(until)) {
+                break;
+            }
+        }
+        self.doorway.advance_to(until);
+        self.totals.since(&before)
+    }
+
+    /// Runs for `span` of virtual time from now (see [`run_until`](Scheduler::run_until)).
+    pub fn run_for_time(&mut self, span: Duration) -> Report {
+        let until = self.now().saturating_add(span);
+        self.run_until(until)
+    }
+
+    /// Fires the next timer if one is due by `limit`.
+    fn fire_timer(&mut self, limit: Option<Duration>) -> bool {
+        let _inside = actor_core::exec::enter();
+        let fired = self.doorway.fire_next(limit);
+        if fired {
+            self.totals.timers_fired += 1;
+        }
+        fired
+    }
+
+    /// Moves the turns handed over since the last look into the run queue.
+    fn admit_turns(&mut self) {
+        self.doorway.take_turns(&mut self.incoming);
+        for turn in self.incoming.drain(..) {
+            let at = self.parked.park(turn);
+            self.runq.push(Entry::Turn(at));
+        }
+    }
+
+    /// One entry, if any is queued (no timers).
+    fn next_step(&mut self) -> Option<Step> {
+        loop {
+            self.admit_turns();
+            let entry = match &mut self.rng {
+                Some(rng) => self.batch.pop_seeded(&self.runq, rng),
+                None => self.batch.pop(&self.runq),
+            }?;
+            if let Some(step) = self.process(entry) {
+                self.admit_turns();
+                return Some(step);
+            }
         }
     }
 
@@ -373,12 +586,15 @@ impl Scheduler {
     /// assert_eq!(sched.step(), Step::Idle);
     /// ```
     pub fn step(&mut self) -> Step {
-        while let Some(entry) = self.batch.pop(&self.runq) {
-            if let Some(step) = self.process(entry) {
+        loop {
+            if let Some(step) = self.next_step() {
                 return step;
             }
+            // Nothing can run: the clock jumps to the next timer, whose message queues work.
+            if !self.fire_timer(None) {
+                return Step::Idle;
+            }
         }
-        Step::Idle
     }
 
     /// Does at most `steps` [`step`](Scheduler::step)s, stopping early when idle, and reports them.
@@ -422,8 +638,11 @@ impl Scheduler {
     /// See [`Scheduler`] and the crate documentation.
     pub fn run(&mut self) -> Report {
         let before = self.totals;
-        while let Some(entry) = self.batch.pop(&self.runq) {
-            self.process(entry);
+        loop {
+            while self.next_step().is_some() {}
+            if !self.fire_timer(None) {
+                break;
+            }
         }
         self.totals.since(&before)
     }
@@ -437,6 +656,20 @@ impl Scheduler {
     #[inline(always)]
     fn process(&mut self, entry: Entry) -> Option<Step> {
         match entry {
+            Entry::Turn(at) => {
+                let turn = self.parked.take(at)?;
+                let _inside = actor_core::exec::enter();
+                match turn.run(1) {
+                    TurnEnd::Again(turn) => {
+                        let at = self.parked.park(turn);
+                        self.runq.push(Entry::Turn(at));
+                    }
+                    TurnEnd::Done => self.totals.actors_finished += 1,
+                    _ => {}
+                }
+                self.totals.turns += 1;
+                Some(Step::Turn)
+            }
             Entry::Message(id) => {
                 let slot = self.slots.get_mut(id)?;
                 match slot {
