@@ -339,7 +339,8 @@ pub use blocks::timer::{TimerHandle, Timers, send_after, send_interval};
 pub use executor::pool::{DEFAULT_THROUGHPUT, Pool, PoolBuilder, PoolShutDown};
 pub use lifecycle::{
     ActorReport, DEFAULT_SHUTDOWN_DEADLINE, DeadLetter, DeadLetters, DeadReason, Down, Monitor,
-    Recipient, Registry, RegistryError, Router, ShutdownReport, System, SystemShutDown, WeakAddr,
+    Probe, ProbeActor, Recipient, Registry, RegistryError, Router, ShutdownReport, System,
+    SystemShutDown, WeakAddr,
 };
 pub use lifecycle::{
     Backoff, ChildError, ChildSpec, DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_WINDOW, Restart, RouteBy,

@@ -268,6 +268,121 @@ impl Scheduler {
         self.run_until(until)
     }
 
+    /// Runs the scheduler until `probe` has a message, firing timers on the virtual clock up to
+    /// `timeout` from now, and returns the message: the deterministic counterpart of
+    /// [`Probe::expect_msg`](actor_core::Probe::expect_msg). Start the probe here
+    /// (`Probe::spawn(sched.builder())`) to keep its order deterministic.
+    ///
+    /// # Panics
+    ///
+    /// If no message has arrived when nothing is left to run before the deadline: that is the
+    /// assertion failing.
+    ///
+    /// ```
+    /// use actor_core::{Actor, Context, Probe};
+    /// use actor_sched::Scheduler;
+    /// use std::time::Duration;
+    ///
+    /// struct Reminder(actor_core::Addr<&'static str>);
+    /// impl Actor for Reminder {
+    ///     type Msg = &'static str;
+    ///     fn handle(&mut self, note: &'static str, ctx: &mut Context<Self>) {
+    ///         if note == "later" {
+    ///             ctx.send_after(Duration::from_secs(3600), "now"); // an hour, virtually
+    ///         } else {
+    ///             self.0.send(note).unwrap();
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// let mut sched = Scheduler::new();
+    /// let probe = Probe::spawn(sched.builder()).unwrap();
+    /// let reminder = sched.start(Reminder(probe.addr()));
+    /// reminder.addr().send("later").unwrap();
+    /// sched.expect_no_msg(&probe, Duration::from_secs(3599));
+    /// assert_eq!(sched.expect_msg(&probe, Duration::from_secs(1)), "now");
+    /// assert_eq!(sched.now(), Duration::from_secs(3600));
+    /// ```
+    #[track_caller]
+    pub fn expect_msg<M: Send + 'static>(
+        &mut self,
+        probe: &actor_core::Probe<M>,
+        timeout: Duration,
+    ) -> M {
+        let deadline = self.now().saturating_add(timeout);
+        match self.run_until_message(probe, deadline) {
+            Some(msg) => msg,
+            None => panic!(
+                "probe: expected a message of type {} within {timeout:?} of virtual time, none came",
+                std::any::type_name::<M>()
+            ),
+        }
+    }
+
+    /// Runs the scheduler for `within` of virtual time and asserts that `probe` got nothing.
+    ///
+    /// # Panics
+    ///
+    /// If a message arrived.
+    #[track_caller]
+    pub fn expect_no_msg<M: Send + 'static>(
+        &mut self,
+        probe: &actor_core::Probe<M>,
+        within: Duration,
+    ) {
+        let deadline = self.now().saturating_add(within);
+        if self.run_until_message(probe, deadline).is_some() {
+            panic!(
+                "probe: expected no message within {within:?} of virtual time, got one of type {}",
+                std::any::type_name::<M>()
+            );
+        }
+        self.doorway.advance_to(deadline);
+    }
+
+    /// Runs the scheduler until `probe` has `n` messages (or the virtual deadline passes) and
+    /// returns them.
+    ///
+    /// # Panics
+    ///
+    /// If fewer than `n` arrived.
+    #[track_caller]
+    pub fn receive<M: Send + 'static>(
+        &mut self,
+        probe: &actor_core::Probe<M>,
+        n: usize,
+        timeout: Duration,
+    ) -> Vec<M> {
+        let deadline = self.now().saturating_add(timeout);
+        let mut got = Vec::with_capacity(n);
+        while got.len() < n {
+            match self.run_until_message(probe, deadline) {
+                Some(msg) => got.push(msg),
+                None => panic!(
+                    "probe: expected {n} messages within {timeout:?} of virtual time, got {}",
+                    got.len()
+                ),
+            }
+        }
+        got
+    }
+
+    /// Steps (and fires timers due by `deadline`) until `probe` holds a message.
+    fn run_until_message<M: Send + 'static>(
+        &mut self,
+        probe: &actor_core::Probe<M>,
+        deadline: Duration,
+    ) -> Option<M> {
+        loop {
+            if let Some(msg) = probe.try_recv() {
+                return Some(msg);
+            }
+            if self.next_step().is_none() && !self.fire_timer(Some(deadline)) {
+                return probe.try_recv();
+            }
+        }
+    }
+
     /// Fires the next timer if one is due by `limit`.
     fn fire_timer(&mut self, limit: Option<Duration>) -> bool {
         let _inside = actor_core::exec::enter();
