@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -608,14 +609,24 @@ impl Scheduler {
         Fut: Future<Output = ()> + 'static,
     {
         let id = self.slots.len();
+        // The slot is taken before the constructor runs: if the constructor panics, the slot
+        // stays done, so no later actor inherits the run-queue entries of its sends.
+        self.slots.push(Slot::Done);
         let mailbox = Rc::new(Mailbox::new(id, self.runq.clone()));
         // User code: it may send (even to this actor, whose entries then wait for its slot), but
         // it cannot reach the scheduler, so `id` stays this actor's slot.
-        let future = actor(Inbox::new(mailbox.clone()));
-        self.slots.push(Slot::AsyncActor(Box::new(AsyncActor::new(
-            mailbox.clone(),
-            future,
-        ))));
+        let made = catch_unwind(AssertUnwindSafe(|| actor(Inbox::new(mailbox.clone()))));
+        let future = match made {
+            Ok(future) => future,
+            Err(panic) => {
+                // Ended before it began: later sends are refused, what it sent itself is kept
+                // as undelivered.
+                self.totals.undelivered += mailbox.finish() as u64;
+                self.totals.actors_finished += 1;
+                resume_unwind(panic)
+            }
+        };
+        self.slots[id] = Slot::AsyncActor(Box::new(AsyncActor::new(mailbox.clone(), future)));
         self.runq.push(Entry::Poll(id));
         Addr::from_mailbox(mailbox)
     }
@@ -744,9 +755,14 @@ impl Scheduler {
     ///
     /// # Panics
     ///
-    /// Only if a handler or task panics: the panic propagates to the caller. The scheduler stays
-    /// usable (every internal borrow is released); the message being handled is gone with the
-    /// panic, the rest of the queue is still there for the next `run`.
+    /// Only if a closure actor's handler, an async actor or a task panics: the panic propagates
+    /// to the caller. The scheduler stays usable (every internal borrow is released). A closure
+    /// actor lives on: the message being handled is gone with the panic, the rest of its queue is
+    /// still there for the next `run`. An async actor or a task that panicked has ended: it is
+    /// never polled again, later sends to it are refused with the message, and what it had queued
+    /// is counted undelivered and kept for `take_undelivered`. (An `actor_core::Actor` never
+    /// unwinds out of `run`: its panic is caught and ends it with `ExitReason::Panicked`, as on
+    /// threads.)
     ///
     /// # Examples
     ///
@@ -797,9 +813,13 @@ impl Scheduler {
                             *slot = Slot::Done;
                         }
                     }
-                    Slot::AsyncActor(actor) => {
+                    Slot::AsyncActor(_) => {
                         self.totals.delivered += 1;
-                        if let Some(polled) = actor.deliver() {
+                        let delivered = ended_by_panic(slot, &mut self.totals, |slot| match slot {
+                            Slot::AsyncActor(actor) => actor.deliver(),
+                            _ => None,
+                        });
+                        if let Some(polled) = delivered {
                             self.totals.polls += 1;
                             file(slot, id, polled, &self.runq, &mut self.totals);
                         }
@@ -811,17 +831,26 @@ impl Scheduler {
             Entry::Poll(id) => {
                 let slot = self.slots.get_mut(id)?;
                 let polled = match slot {
-                    Slot::Task(future) => {
-                        if poll_once(future.as_mut()).is_ready() {
+                    Slot::Task(_) => {
+                        self.totals.polls += 1;
+                        let ready = ended_by_panic(slot, &mut self.totals, |slot| match slot {
+                            Slot::Task(future) => poll_once(future.as_mut()).is_ready(),
+                            _ => true,
+                        });
+                        if ready {
                             self.totals.tasks_finished += 1;
                             *slot = Slot::Done;
                         } else {
                             self.runq.push(Entry::Poll(id));
                         }
-                        self.totals.polls += 1;
                         return Some(Step::Polled);
                     }
-                    Slot::AsyncActor(actor) => actor.poll(),
+                    Slot::AsyncActor(_) => {
+                        ended_by_panic(slot, &mut self.totals, |slot| match slot {
+                            Slot::AsyncActor(actor) => actor.poll(),
+                            _ => Polled::Parked,
+                        })
+                    }
                     Slot::Actor(_) | Slot::Done => return None,
                 };
                 self.totals.polls += 1;
@@ -845,6 +874,30 @@ where
         handler,
     ))));
     addr
+}
+
+/// Runs one poll of a task or an async actor. A panic in it ends that task or actor before the
+/// panic goes on to the caller of `run`: its slot is marked done (never polled again), and an
+/// async actor's mailbox refuses later sends and keeps what it had queued, counted undelivered
+/// and retrievable with `take_undelivered`.
+fn ended_by_panic<R>(slot: &mut Slot, totals: &mut Report, poll: impl FnOnce(&mut Slot) -> R) -> R {
+    match catch_unwind(AssertUnwindSafe(|| poll(slot))) {
+        Ok(polled) => polled,
+        Err(panic) => {
+            match slot {
+                Slot::AsyncActor(actor) => {
+                    totals.undelivered += actor.finish() as u64;
+                    totals.actors_finished += 1;
+                }
+                Slot::Task(_) => totals.tasks_finished += 1,
+                Slot::Actor(_) | Slot::Done => {}
+            }
+            let ended = std::mem::replace(slot, Slot::Done);
+            // The future's own `Drop` may panic too; the first panic is the one reported.
+            let _ = catch_unwind(AssertUnwindSafe(move || drop(ended)));
+            resume_unwind(panic)
+        }
+    }
 }
 
 /// Files an async actor after a poll: parked (nothing to do until a message comes), requeued (it
