@@ -162,6 +162,11 @@ impl Parked {
         }
     }
 
+    /// Slots held, used or free.
+    pub(crate) fn capacity(&self) -> usize {
+        self.turns.len()
+    }
+
     pub(crate) fn take(&mut self, at: usize) -> Option<Turn> {
         let turn = self.turns.get_mut(at)?.take()?;
         self.free.push(at);

@@ -9,12 +9,32 @@
 
 use std::cell::RefCell;
 
+/// Bits of a slot key (the payload of `Message` and `Poll` entries) that hold the slot's index;
+/// the bits above hold the slot's generation, so an entry left behind by an actor that has
+/// finished is recognised as stale once its slot serves another actor.
+const INDEX_BITS: u32 = usize::BITS / 2 + 4;
+const INDEX_MASK: usize = (1 << INDEX_BITS) - 1;
+/// Generations wrap within what is left of a `usize` once an entry's two kind bits are taken.
+pub(crate) const GEN_MASK: usize = (1 << (usize::BITS - 2 - INDEX_BITS)) - 1;
+
+/// The key of slot `index` in generation `generation`.
+pub(crate) fn key(index: usize, generation: usize) -> usize {
+    debug_assert!(index <= INDEX_MASK, "more slots than a key can name");
+    ((generation & GEN_MASK) << INDEX_BITS) | index
+}
+
+/// The index and generation in a key.
+pub(crate) fn unkey(key: usize) -> (usize, usize) {
+    (key & INDEX_MASK, key >> INDEX_BITS)
+}
+
 /// What an entry asks the scheduler to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Entry {
-    /// Hand the next message of this slot's mailbox to its actor.
+    /// Hand the next message of this slot's mailbox to its actor (a slot key).
     Message(usize),
-    /// Poll this slot's future once (a task's turn, or an async actor's start or yield).
+    /// Poll this slot's future once (a task's turn, or an async actor's start or yield; a slot
+    /// key).
     Poll(usize),
     /// Run one turn of an `actor_core::Actor`: the turn parked at this index.
     Turn(usize),
@@ -145,12 +165,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn keys_round_trip() {
+        for (index, generation) in [(0, 0), (7, 1), (INDEX_MASK, GEN_MASK)] {
+            assert_eq!(unkey(key(index, generation)), (index, generation));
+        }
+        // Generations wrap.
+        assert_eq!(unkey(key(3, GEN_MASK + 1)), (3, 0));
+    }
+
+    #[test]
     fn entries_round_trip() {
         for entry in [
             Entry::Message(0),
             Entry::Poll(0),
             Entry::Message(7),
-            Entry::Poll(1 << 40),
+            Entry::Poll(key(5, GEN_MASK)),
             Entry::Turn(3),
         ] {
             assert_eq!(Entry::decode(entry.encode()), entry);

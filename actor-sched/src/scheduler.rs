@@ -27,7 +27,7 @@ use crate::mailbox::Mailbox;
 use crate::poll::poll_once;
 use crate::registry::Core;
 use crate::report::{Report, Step};
-use crate::runq::{Batch, Entry, Rng, RunQueue};
+use crate::runq::{Batch, Entry, GEN_MASK, Rng, RunQueue, key, unkey};
 use crate::slot::{AsyncActor, HandlerActor, Polled, Slot};
 
 /// A deterministic cooperative scheduler of tasks and actors on the current thread.
@@ -78,6 +78,13 @@ pub struct Scheduler {
     runq: Rc<RunQueue>,
     batch: Batch,
     slots: Vec<Slot>,
+    /// Each slot's generation: bumped when the slot is freed, so stale entries are skipped.
+    generations: Vec<usize>,
+    /// Freed slots, reused before new ones are made: a program that keeps spawning and ending
+    /// actors stays within the slots it had alive at once.
+    free: Vec<usize>,
+    /// Slots whose actor or task ended during the current entry, freed right after it.
+    ended: Vec<usize>,
     totals: Report,
     /// Where `actor_core` mailboxes hand over turns, and the virtual clock.
     doorway: Arc<Doorway>,
@@ -100,6 +107,9 @@ impl Scheduler {
             runq,
             batch: Batch::default(),
             slots: Vec::new(),
+            generations: Vec::new(),
+            free: Vec::new(),
+            ended: Vec::new(),
             totals: Report::default(),
             doorway: Arc::new(Doorway::new()),
             parked: Parked::default(),
@@ -448,9 +458,10 @@ impl Scheduler {
     where
         F: Future<Output = ()> + 'static,
     {
-        let id = self.slots.len();
-        self.slots.push(Slot::Task(Box::pin(task)));
-        self.runq.push(Entry::Poll(id));
+        let key = take_slot(&mut self.slots, &mut self.generations, &mut self.free);
+        let (index, _) = unkey(key);
+        self.slots[index] = Slot::Task(Box::pin(task));
+        self.runq.push(Entry::Poll(key));
     }
 
     /// Registers a handler-style actor under `name`: a closure called once per message of type
@@ -502,9 +513,16 @@ impl Scheduler {
         M: 'static,
         H: Handler<M> + 'static,
     {
-        let (slots, runq) = (&mut self.slots, &self.runq);
+        let (slots, generations, free, runq) = (
+            &mut self.slots,
+            &mut self.generations,
+            &mut self.free,
+            &self.runq,
+        );
         let created = self.core.insert_if_vacant(name.into(), handler, |handler| {
-            add_handler(slots, runq, handler).mailbox().clone()
+            add_handler(slots, generations, free, runq, handler)
+                .mailbox()
+                .clone()
         });
         created.map(Addr::from_mailbox)
     }
@@ -529,7 +547,13 @@ impl Scheduler {
         M: 'static,
         F: FnMut(M, &mut Ctx<'_, M>) -> Flow + 'static,
     {
-        add_handler(&mut self.slots, &self.runq, handler)
+        add_handler(
+            &mut self.slots,
+            &mut self.generations,
+            &mut self.free,
+            &self.runq,
+            handler,
+        )
     }
 
     /// Registers an async actor under `name`: `actor` is called at once with the actor's
@@ -608,11 +632,12 @@ impl Scheduler {
         F: FnOnce(Inbox<M>) -> Fut,
         Fut: Future<Output = ()> + 'static,
     {
-        let id = self.slots.len();
-        // The slot is taken before the constructor runs: if the constructor panics, the slot
-        // stays done, so no later actor inherits the run-queue entries of its sends.
-        self.slots.push(Slot::Done);
-        let mailbox = Rc::new(Mailbox::new(id, self.runq.clone()));
+        // The slot is taken before the constructor runs: if the constructor panics, the slot is
+        // freed with a new generation, so no later actor inherits the run-queue entries of its
+        // sends.
+        let key = take_slot(&mut self.slots, &mut self.generations, &mut self.free);
+        let (index, _) = unkey(key);
+        let mailbox = Rc::new(Mailbox::new(key, self.runq.clone()));
         // User code: it may send (even to this actor, whose entries then wait for its slot), but
         // it cannot reach the scheduler, so `id` stays this actor's slot.
         let made = catch_unwind(AssertUnwindSafe(|| actor(Inbox::new(mailbox.clone()))));
@@ -623,11 +648,12 @@ impl Scheduler {
                 // as undelivered.
                 self.totals.undelivered += mailbox.finish() as u64;
                 self.totals.actors_finished += 1;
+                free_slot(index, &mut self.generations, &mut self.free);
                 resume_unwind(panic)
             }
         };
-        self.slots[id] = Slot::AsyncActor(Box::new(AsyncActor::new(mailbox.clone(), future)));
-        self.runq.push(Entry::Poll(id));
+        self.slots[index] = Slot::AsyncActor(Box::new(AsyncActor::new(mailbox.clone(), future)));
+        self.runq.push(Entry::Poll(key));
         Addr::from_mailbox(mailbox)
     }
 
@@ -778,6 +804,14 @@ impl Scheduler {
         self.totals.since(&before)
     }
 
+    /// How many slots the scheduler holds: one per live actor and task of its own model, one per
+    /// queued turn of an `actor_core` actor, and freed ones kept for reuse. Slots of ended actors
+    /// and tasks are reused, so a program that keeps spawning and ending them stays at the most it
+    /// had alive (or queued) at once.
+    pub fn slots(&self) -> usize {
+        self.slots.len() + self.parked.capacity()
+    }
+
     /// What the scheduler has done since it was created.
     pub fn totals(&self) -> Report {
         self.totals
@@ -786,6 +820,18 @@ impl Scheduler {
     /// Carries out one run-queue entry; `None` if it was stale (its slot had finished).
     #[inline(always)]
     fn process(&mut self, entry: Entry) -> Option<Step> {
+        let step = self.process_entry(entry);
+        for index in self.ended.drain(..) {
+            free_slot(index, &mut self.generations, &mut self.free);
+        }
+        step
+    }
+
+    fn process_entry(&mut self, entry: Entry) -> Option<Step> {
+        // Slots that end before a panic unwinds out of this entry are freed at the next one.
+        for index in self.ended.drain(..) {
+            free_slot(index, &mut self.generations, &mut self.free);
+        }
         match entry {
             Entry::Turn(at) => {
                 let turn = self.parked.take(at)?;
@@ -802,7 +848,11 @@ impl Scheduler {
                 Some(Step::Turn)
             }
             Entry::Message(id) => {
-                let slot = self.slots.get_mut(id)?;
+                let (index, generation) = unkey(id);
+                if self.generations.get(index) != Some(&generation) {
+                    return None;
+                }
+                let slot = self.slots.get_mut(index)?;
                 match slot {
                     Slot::Actor(actor) => {
                         let flow = actor.dispatch(&self.core)?;
@@ -811,17 +861,21 @@ impl Scheduler {
                             self.totals.undelivered += actor.finish() as u64;
                             self.totals.actors_finished += 1;
                             *slot = Slot::Done;
+                            self.ended.push(index);
                         }
                     }
                     Slot::AsyncActor(_) => {
                         self.totals.delivered += 1;
-                        let delivered = ended_by_panic(slot, &mut self.totals, |slot| match slot {
-                            Slot::AsyncActor(actor) => actor.deliver(),
-                            _ => None,
-                        });
+                        let ended = (&mut self.ended, index);
+                        let delivered =
+                            ended_by_panic(slot, &mut self.totals, ended, |slot| match slot {
+                                Slot::AsyncActor(actor) => actor.deliver(),
+                                _ => None,
+                            });
                         if let Some(polled) = delivered {
                             self.totals.polls += 1;
-                            file(slot, id, polled, &self.runq, &mut self.totals);
+                            let ended = (&mut self.ended, index);
+                            file(slot, id, polled, &self.runq, &mut self.totals, ended);
                         }
                     }
                     Slot::Task(_) | Slot::Done => return None,
@@ -829,58 +883,95 @@ impl Scheduler {
                 Some(Step::Delivered)
             }
             Entry::Poll(id) => {
-                let slot = self.slots.get_mut(id)?;
+                let (index, generation) = unkey(id);
+                if self.generations.get(index) != Some(&generation) {
+                    return None;
+                }
+                let slot = self.slots.get_mut(index)?;
                 let polled = match slot {
                     Slot::Task(_) => {
                         self.totals.polls += 1;
-                        let ready = ended_by_panic(slot, &mut self.totals, |slot| match slot {
-                            Slot::Task(future) => poll_once(future.as_mut()).is_ready(),
-                            _ => true,
-                        });
+                        let ended = (&mut self.ended, index);
+                        let ready =
+                            ended_by_panic(slot, &mut self.totals, ended, |slot| match slot {
+                                Slot::Task(future) => poll_once(future.as_mut()).is_ready(),
+                                _ => true,
+                            });
                         if ready {
                             self.totals.tasks_finished += 1;
                             *slot = Slot::Done;
+                            self.ended.push(index);
                         } else {
                             self.runq.push(Entry::Poll(id));
                         }
                         return Some(Step::Polled);
                     }
                     Slot::AsyncActor(_) => {
-                        ended_by_panic(slot, &mut self.totals, |slot| match slot {
-                            Slot::AsyncActor(actor) => actor.poll(),
-                            _ => Polled::Parked,
+                        ended_by_panic(slot, &mut self.totals, (&mut self.ended, index), |slot| {
+                            match slot {
+                                Slot::AsyncActor(actor) => actor.poll(),
+                                _ => Polled::Parked,
+                            }
                         })
                     }
                     Slot::Actor(_) | Slot::Done => return None,
                 };
                 self.totals.polls += 1;
-                file(slot, id, polled, &self.runq, &mut self.totals);
+                let ended = (&mut self.ended, index);
+                file(slot, id, polled, &self.runq, &mut self.totals, ended);
                 Some(Step::Polled)
             }
         }
     }
 }
 
-/// Adds a handler-style actor to `slots`; returns its address. Runs no user code.
-fn add_handler<M, H>(slots: &mut Vec<Slot>, runq: &Rc<RunQueue>, handler: H) -> Addr<M>
+/// Adds a handler-style actor in a free or new slot; returns its address. Runs no user code.
+fn add_handler<M, H>(
+    slots: &mut Vec<Slot>,
+    generations: &mut Vec<usize>,
+    free: &mut Vec<usize>,
+    runq: &Rc<RunQueue>,
+    handler: H,
+) -> Addr<M>
 where
     M: 'static,
     H: Handler<M> + 'static,
 {
-    let id = slots.len();
-    let addr = Addr::from_mailbox(Rc::new(Mailbox::new(id, runq.clone())));
-    slots.push(Slot::Actor(Box::new(HandlerActor::new(
-        addr.clone(),
-        handler,
-    ))));
+    let key = take_slot(slots, generations, free);
+    let (index, _) = unkey(key);
+    let addr = Addr::from_mailbox(Rc::new(Mailbox::new(key, runq.clone())));
+    slots[index] = Slot::Actor(Box::new(HandlerActor::new(addr.clone(), handler)));
     addr
+}
+
+/// A slot for a new actor or task (a freed one if any), still `Done`; returns its key.
+fn take_slot(slots: &mut Vec<Slot>, generations: &mut Vec<usize>, free: &mut Vec<usize>) -> usize {
+    match free.pop() {
+        Some(index) => key(index, generations[index]),
+        None => {
+            slots.push(Slot::Done);
+            generations.push(0);
+            key(slots.len() - 1, 0)
+        }
+    }
+}
+
+/// Frees a slot whose actor or task has ended: a new generation makes its old entries stale.
+fn free_slot(index: usize, generations: &mut [usize], free: &mut Vec<usize>) {
+    generations[index] = (generations[index] + 1) & GEN_MASK;
+    free.push(index);
 }
 
 /// Runs one poll of a task or an async actor. A panic in it ends that task or actor before the
 /// panic goes on to the caller of `run`: its slot is marked done (never polled again), and an
 /// async actor's mailbox refuses later sends and keeps what it had queued, counted undelivered
 /// and retrievable with `take_undelivered`.
-fn ended_by_panic<R>(slot: &mut Slot, totals: &mut Report, poll: impl FnOnce(&mut Slot) -> R) -> R {
+fn ended_by_panic<R>(
+    slot: &mut Slot,
+    totals: &mut Report,
+    (ended, index): (&mut Vec<usize>, usize),
+    poll: impl FnOnce(&mut Slot) -> R,
+) -> R {
     match catch_unwind(AssertUnwindSafe(|| poll(slot))) {
         Ok(polled) => polled,
         Err(panic) => {
@@ -892,9 +983,10 @@ fn ended_by_panic<R>(slot: &mut Slot, totals: &mut Report, poll: impl FnOnce(&mu
                 Slot::Task(_) => totals.tasks_finished += 1,
                 Slot::Actor(_) | Slot::Done => {}
             }
-            let ended = std::mem::replace(slot, Slot::Done);
+            let gone = std::mem::replace(slot, Slot::Done);
+            ended.push(index);
             // The future's own `Drop` may panic too; the first panic is the one reported.
-            let _ = catch_unwind(AssertUnwindSafe(move || drop(ended)));
+            let _ = catch_unwind(AssertUnwindSafe(move || drop(gone)));
             resume_unwind(panic)
         }
     }
@@ -902,7 +994,14 @@ fn ended_by_panic<R>(slot: &mut Slot, totals: &mut Report, poll: impl FnOnce(&mu
 
 /// Files an async actor after a poll: parked (nothing to do until a message comes), requeued (it
 /// yielded), or finished (its leftovers counted, its future dropped).
-fn file(slot: &mut Slot, id: usize, polled: Polled, runq: &RunQueue, totals: &mut Report) {
+fn file(
+    slot: &mut Slot,
+    id: usize,
+    polled: Polled,
+    runq: &RunQueue,
+    totals: &mut Report,
+    (ended, index): (&mut Vec<usize>, usize),
+) {
     match polled {
         Polled::Parked => {}
         Polled::Yielded => runq.push(Entry::Poll(id)),
@@ -910,6 +1009,7 @@ fn file(slot: &mut Slot, id: usize, polled: Polled, runq: &RunQueue, totals: &mu
             totals.undelivered += left as u64;
             totals.actors_finished += 1;
             *slot = Slot::Done;
+            ended.push(index);
         }
     }
 }
@@ -928,8 +1028,10 @@ impl fmt::Debug for Scheduler {
             .filter(|slot| !matches!(slot, Slot::Done))
             .count();
         f.debug_struct("Scheduler")
-            .field("spawned", &self.slots.len())
+            .field("slots", &self.slots.len())
             .field("alive", &alive)
+            .field("seed", &self.seed)
+            .field("now", &self.now())
             .field("totals", &self.totals)
             .finish_non_exhaustive()
     }
