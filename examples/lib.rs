@@ -29,6 +29,7 @@ pub const ALL: &[Example] = &[
     ("display_messages", display_messages::run),
     ("task_scheduler", task_scheduler::run),
     ("actor_scheduler", actor_scheduler::run),
+    ("simulation", simulation::run),
     ("select", select::run),
     ("ring", ring::run),
     ("skynet", skynet::run),
@@ -78,6 +79,9 @@ pub mod select;
 #[allow(dead_code)]
 #[path = "shared_counter.rs"]
 pub mod shared_counter;
+#[allow(dead_code)]
+#[path = "simulation.rs"]
+pub mod simulation;
 #[allow(dead_code)]
 #[path = "skynet.rs"]
 pub mod skynet;

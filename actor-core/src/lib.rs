@@ -315,6 +315,14 @@ mod lifecycle;
 mod runtime;
 mod sync;
 
+/// The seam for executors outside this crate, such as the deterministic scheduler of
+/// `actor-sched`: they run the same [`Actor`]s, with the same mailboxes and lifecycle, by driving
+/// the actors' turns themselves and keeping their timers on their own clock. Spawn on one with
+/// [`Builder::executor`].
+pub mod exec {
+    pub use crate::executor::foreign::{Executor, Inside, Turn, TurnEnd, enter};
+}
+
 pub use blocks::cancel::{CancelToken, Cancelled};
 pub use blocks::channel;
 pub use blocks::event::Event;
@@ -331,7 +339,8 @@ pub use blocks::timer::{TimerHandle, Timers, send_after, send_interval};
 pub use executor::pool::{DEFAULT_THROUGHPUT, Pool, PoolBuilder, PoolShutDown};
 pub use lifecycle::{
     ActorReport, DEFAULT_SHUTDOWN_DEADLINE, DeadLetter, DeadLetters, DeadReason, Down, Monitor,
-    Recipient, Registry, RegistryError, Router, ShutdownReport, System, SystemShutDown, WeakAddr,
+    Probe, ProbeActor, Recipient, Registry, RegistryError, Router, ShutdownReport, System,
+    SystemShutDown, WeakAddr,
 };
 pub use lifecycle::{
     Backoff, ChildError, ChildSpec, DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_WINDOW, Restart, RouteBy,

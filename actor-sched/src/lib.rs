@@ -1,10 +1,61 @@
-//! A deterministic cooperative single-thread actor scheduler: no threads, no atomics, no locks,
-//! no async runtime.
+//! A deterministic cooperative single-thread scheduler: no threads of its own, no async runtime.
 //!
-//! One [`Scheduler`] runs generator-style tasks (`async fn`s that [`yield_now`]) and named actors
-//! (handler closures, or `async fn`s reading an [`Inbox`]) on the current thread. Everything goes
-//! through one FIFO run queue, so the same program does the same things in the same order on every
-//! run: a tool for simulations, games and deterministic tests of message-driven code.
+//! One [`Scheduler`] runs, on the current thread, the same `actor_core::Actor`s that run on
+//! threads and pools ([`Scheduler::start`]), plus generator-style tasks (`async fn`s that
+//! [`yield_now`]) and light named actors of its own (handler closures, or `async fn`s reading an
+//! [`Inbox`]). Everything goes through one run queue: FIFO by default, or drawn from a seed
+//! ([`Scheduler::with_seed`]), and time is virtual: timers fire in order when nothing else can run,
+//! so a 30-second timeout takes microseconds. The same program (and seed) does the same things in
+//! the same order on every run: a tool for simulations, games and deterministic tests of the
+//! production actors.
+//!
+//! # The production actors, deterministically
+//!
+//! ```
+//! use actor_core::{Actor, Context, Probe};
+//! use actor_sched::{Scheduler, check_seeds};
+//! use std::time::Duration;
+//!
+//! /// Answers after a delay: the kind of actor that is slow and flaky to test on real time.
+//! struct Echo(actor_core::Addr<String>);
+//! impl Actor for Echo {
+//!     type Msg = String;
+//!     fn handle(&mut self, text: String, ctx: &mut Context<Self>) {
+//!         if let Some(text) = text.strip_prefix("later:") {
+//!             ctx.send_after(Duration::from_secs(30), text.to_string());
+//!         } else {
+//!             self.0.send(text).unwrap();
+//!         }
+//!     }
+//! }
+//!
+//! // Every interleaving the seeds pick gives the same answer, 30 virtual seconds later.
+//! check_seeds(0..20, |sched: &mut Scheduler| {
+//!     let probe = Probe::spawn(sched.builder()).unwrap();
+//!     let echo = sched.start(Echo(probe.addr()));
+//!     echo.addr().send("later:hi".into()).unwrap();
+//!     sched.expect_no_msg(&probe, Duration::from_secs(29));
+//!     assert_eq!(sched.expect_msg(&probe, Duration::from_secs(1)), "hi");
+//!     assert_eq!(sched.now(), Duration::from_secs(30));
+//! })
+//! .unwrap();
+//! ```
+//!
+//! # One vocabulary, two actor models
+//!
+//! Next to `actor_core`'s actors the scheduler keeps its own lighter model, for the recipes'
+//! generator schedulers and for hot simulation loops. Where names meet:
+//!
+//! | here | in `actor_core` | the difference |
+//! |---|---|---|
+//! | [`Scheduler::start`], [`Scheduler::builder`] | `actor_core::spawn`, `Builder::spawn` | start an `actor_core::Actor` here: the same model, another executor |
+//! | [`Scheduler::spawn`] | (none) | a *task*: a future polled round robin, not an actor |
+//! | [`Scheduler::spawn_actor`], [`spawn_unnamed`](Scheduler::spawn_unnamed), [`spawn_async_actor`](Scheduler::spawn_async_actor) | `spawn`, `spawn_fn` | a closure or `async fn` actor of this crate, named in a registry; not `Send` |
+//! | [`Ctx`] | `Context` | a closure actor's view: send by name, its own [`Addr`]; no timers or asks (use `actor_core::Actor` for those) |
+//! | [`Addr`] | `Addr` | this crate's `Addr` is `!Send` and not counted: dropping every one does not end the actor (it ends by [`Flow::Stop`] or when its future returns) |
+//! | [`Handle`] | (none) | a cloneable way to send by name from inside tasks; `actor_core::ActorHandle` is the owner's handle of one actor |
+//! | [`Inbox`] | `Inbox` | an async actor's `recv().await`; `actor_core::Inbox` blocks a thread |
+//! | mailbox (internal, unbounded) | `Mailbox` (a capacity choice) | closure actors' mailboxes are unbounded; `actor_core` actors keep theirs here too |
 //!
 //! # Hello, world
 //!
@@ -194,8 +245,11 @@
 //!
 //! # What it never does, and how it manages without
 //!
-//! No threads, no atomics, no locks, no `unsafe`: the [`Scheduler`] and every handle to it
-//! ([`Addr`], [`Handle`], [`Ctx`], [`Inbox`]) are `!Send`, so everything happens on one thread.
+//! No threads, no `unsafe`: the [`Scheduler`] and every handle to it ([`Addr`], [`Handle`],
+//! [`Ctx`], [`Inbox`]) are `!Send`, so everything happens on one thread. Its own model uses no
+//! atomics or locks either. The one shared piece is the doorway of `actor_core` actors (their
+//! addresses are `Send` and may be used from other threads): a queue of turns to run and the
+//! virtual clock's timers, each behind a lock that the scheduler's own thread never contends.
 //!
 //! - **Waking.** Futures are polled with [`std::task::Waker::noop`]. A waker that does something
 //!   must be `Send + Sync`, which without `unsafe` means an `Arc` and shared state: atomics. The
@@ -217,6 +271,7 @@ mod ctx;
 mod error;
 mod handle;
 mod handler;
+mod host;
 mod inbox;
 mod mailbox;
 mod poll;
@@ -224,6 +279,7 @@ mod registry;
 mod report;
 mod runq;
 mod scheduler;
+mod seeds;
 mod slot;
 mod yield_now;
 
@@ -235,4 +291,5 @@ pub use handler::{Flow, Handler};
 pub use inbox::{Inbox, Recv};
 pub use report::{Report, Step};
 pub use scheduler::Scheduler;
+pub use seeds::{SeedFailure, check_seeds};
 pub use yield_now::{YieldNow, yield_now};

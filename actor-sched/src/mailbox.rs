@@ -14,7 +14,7 @@ use crate::runq::{Entry, RunQueue};
 
 /// An actor's queue and the little state the scheduler and the actor share.
 pub(crate) struct Mailbox<M> {
-    /// The index of the actor's slot in the scheduler.
+    /// The key of the actor's slot in the scheduler (its index and generation).
     id: usize,
     queue: RefCell<VecDeque<M>>,
     /// Set once the actor has finished: sends fail, leftovers may be taken.

@@ -32,6 +32,8 @@ pub struct Report {
     pub(crate) actors_finished: u64,
     pub(crate) tasks_finished: u64,
     pub(crate) undelivered: u64,
+    pub(crate) turns: u64,
+    pub(crate) timers_fired: u64,
 }
 
 impl Report {
@@ -64,6 +66,16 @@ impl Report {
         self.undelivered
     }
 
+    /// Turns of `actor_core::Actor`s run (each handles one message, or runs a hook).
+    pub fn turns(&self) -> u64 {
+        self.turns
+    }
+
+    /// Timers that fired on the virtual clock.
+    pub fn timers_fired(&self) -> u64 {
+        self.timers_fired
+    }
+
     /// The counts of `self` minus those of `earlier`.
     pub(crate) fn since(&self, earlier: &Report) -> Report {
         Report {
@@ -72,6 +84,8 @@ impl Report {
             actors_finished: self.actors_finished - earlier.actors_finished,
             tasks_finished: self.tasks_finished - earlier.tasks_finished,
             undelivered: self.undelivered - earlier.undelivered,
+            turns: self.turns - earlier.turns,
+            timers_fired: self.timers_fired - earlier.timers_fired,
         }
     }
 }
@@ -83,7 +97,9 @@ pub enum Step {
     Delivered,
     /// One task or async actor was polled once (a turn of the round robin).
     Polled,
-    /// Nothing was queued: the scheduler is idle.
+    /// One turn of an `actor_core::Actor` ran (one message, or its `started` hook).
+    Turn,
+    /// Nothing was queued and no timer was pending: the scheduler is idle.
     Idle,
 }
 

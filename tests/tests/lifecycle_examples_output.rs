@@ -44,3 +44,50 @@ fn both_end_the_tour() {
     let names: Vec<&str> = examples::ALL.iter().map(|(name, _)| *name).collect();
     assert_eq!(names[names.len() - 2..], ["supervisor", "pipeline"]);
 }
+
+#[test]
+fn simulation_replays_a_seed_byte_for_byte_and_keeps_the_total_across_seeds() {
+    let run = |seed| {
+        let out = examples::Out::capture();
+        examples::simulation::run_with_seed(&out, Some(seed));
+        out.lines()
+    };
+    let (a, b, c) = (run(7), run(7), run(8));
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    assert_eq!(a.last().unwrap(), "total 10000 after 200 transfers");
+    assert_eq!(c.last().unwrap(), "total 10000 after 200 transfers");
+    // One line per transfer, then the total.
+    assert_eq!(a.len(), 201);
+}
+
+#[test]
+fn the_simulations_accounts_run_on_threads_unchanged() {
+    use examples::simulation::{ACCOUNTS, Account, Msg, OPENING, transfers};
+    let out = examples::Out::capture();
+    let accounts: Vec<_> = (0..ACCOUNTS)
+        .map(|index| actor_core::spawn(Account::new(index, out.clone())))
+        .collect();
+    let addrs: Vec<_> = accounts.iter().map(|a| a.addr()).collect();
+    for addr in &addrs {
+        addr.send(Msg::Open(addrs.clone())).unwrap();
+    }
+    for (id, (from, to, amount)) in (1..).zip(transfers()) {
+        addrs[from].send(Msg::Withdraw { id, amount, to }).unwrap();
+    }
+    // Each transfer prints exactly one line, whoever handles it and in whatever order.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while out.lines().len() < transfers().len() && std::time::Instant::now() < deadline {
+        std::thread::yield_now();
+    }
+    for addr in &addrs {
+        addr.close();
+    }
+    drop(addrs);
+    let total: u64 = accounts
+        .into_iter()
+        .map(|a| a.join().into_state().balance())
+        .sum();
+    assert_eq!(total, OPENING * ACCOUNTS as u64);
+    assert_eq!(out.lines().len(), transfers().len());
+}

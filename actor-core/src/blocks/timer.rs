@@ -189,6 +189,12 @@ enum Fired {
     Closed,
 }
 
+/// An actor's own timer on a foreign executor delivers `msg`: `false` once the actor no longer
+/// accepts messages (the timer ends).
+pub(crate) fn deliver_own<M: Send + 'static>(link: &Link<M>, msg: M) -> bool {
+    !matches!(fired(link, link.try_send(msg)), Fired::Closed)
+}
+
 /// What a timer's send came to; a message that found the mailbox full or closed is a dead
 /// letter of the actor it was for.
 fn fired<M: Send + 'static>(link: &Link<M>, sent: Result<(), TrySendError<M>>) -> Fired {

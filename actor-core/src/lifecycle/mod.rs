@@ -8,13 +8,15 @@
 //! - [`system`]: [`System`], a group of actors shut down together, with a report;
 //! - [`dead_letter`]: [`DeadLetters`], what no one else will receive;
 //! - [`recipient`]: [`Recipient`], an address of one message type that wraps into another;
-//! - [`router`]: [`Router`], one address over a group of actors.
+//! - [`router`]: [`Router`], one address over a group of actors;
+//! - [`probe`]: [`Probe`], a test's stand-in actor to assert on what others send.
 //!
 //! Everything here rests on one mechanism: each actor's end watch (`runtime::ask::EndWatch`)
 //! runs registered calls exactly once when the actor's run ends, with its [`Down`].
 
 pub(crate) mod dead_letter;
 pub(crate) mod monitor;
+pub(crate) mod probe;
 pub(crate) mod recipient;
 pub(crate) mod registry;
 pub(crate) mod router;
@@ -24,6 +26,7 @@ pub(crate) mod watch;
 
 pub use dead_letter::{DeadLetter, DeadLetters, DeadReason};
 pub use monitor::{Down, Monitor};
+pub use probe::{Probe, ProbeActor};
 pub use recipient::Recipient;
 pub use registry::{Registry, RegistryError};
 pub use router::Router;

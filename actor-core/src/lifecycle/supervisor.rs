@@ -562,8 +562,11 @@ impl SupervisorActor {
         let builder = ctx.builder().attached_to(system_of(&ctx.reader.shared));
         let child = spec.make.start(spec, index, &self.core, builder)?;
         child.watch(ctx, index);
-        // Children start in order: the next one only after this one's `started` hook.
-        child.wait_started();
+        // Children start in order: the next one only after this one's `started` hook. (On a
+        // foreign executor this thread runs the child too: its turns are queued in order.)
+        if !crate::executor::foreign::inside() {
+            child.wait_started();
+        }
         self.running[index] = Some(child);
         Ok(())
     }

@@ -5,11 +5,12 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::blocks::timer::{TimerHandle, Timers};
+use crate::blocks::timer::{Timers, deliver_own};
+use crate::executor::Place;
+use crate::executor::foreign::{ForeignTimer, OwnTimer};
 use crate::runtime::ask::{CallAsk, NoReply, Waiter};
 use crate::runtime::mailbox::Reader;
 use crate::runtime::run::Restarter;
-use crate::runtime::spawn::PoolRef;
 use crate::runtime::unwind::catch;
 use crate::{ActorHandle, ActorId, Addr, AskError, Builder, ExitReason, ReplyTo, TrySendError};
 
@@ -82,7 +83,7 @@ pub struct Context<A: Actor> {
     pub(crate) reader: Reader<A::Msg>,
     /// The actor's own timers; dropping them (with the context, when the actor ends) cancels
     /// them.
-    timers: Vec<TimerHandle>,
+    timers: Vec<OwnTimer>,
     /// Set when a supervisor runs this actor: how a failed instance is replaced.
     pub(crate) restarter: Option<Box<dyn Restarter<A>>>,
 }
@@ -127,9 +128,8 @@ impl<A: Actor> Context<A> {
     /// their own, and in the same [`System`](crate::System) if this actor belongs to one. Set a
     /// name or a mailbox on it, then `spawn`.
     pub fn builder(&self) -> Builder {
-        let pool = self.reader.shared.pool();
         Builder::new()
-            .on(pool.map(|pool| PoolRef(Arc::clone(pool))))
+            .on(self.reader.shared.place().cloned())
             .system(crate::lifecycle::system::system_of(&self.reader.shared))
     }
 
@@ -334,11 +334,25 @@ impl<A: Actor> Context<A> {
         }
         if let Some(timeout) = timeout {
             let expiry = call.expiry();
-            call.set_timer(Timers::global().call_after(timeout, move || {
+            let expire = move || {
                 if let Some(slot) = expiry.upgrade() {
                     slot.expire(NoReply::Timeout);
                 }
-            }));
+            };
+            let timer = match self.reader.shared.place().and_then(Place::foreign) {
+                Some(executor) => {
+                    let mut expire = Some(expire);
+                    let fire = move || {
+                        if let Some(expire) = expire.take() {
+                            expire();
+                        }
+                        false
+                    };
+                    OwnTimer::Foreign(ForeignTimer::set(executor, timeout, None, Box::new(fire)))
+                }
+                None => OwnTimer::Real(Timers::global().call_after(timeout, expire)),
+            };
+            call.set_timer(timer);
         }
         Ok(())
     }
@@ -380,7 +394,21 @@ impl<A: Actor> Context<A> {
     /// assert!(handle.join().into_state().0);
     /// ```
     pub fn send_after(&mut self, delay: Duration, msg: A::Msg) -> TimerId {
-        let timer = Timers::global().link_after(self.reader.shared.clone(), delay, msg);
+        let link = self.reader.shared.clone();
+        let timer = match link.place().and_then(Place::foreign) {
+            Some(executor) => {
+                let executor = Arc::clone(executor);
+                let mut msg = Some(msg);
+                let fire = move || {
+                    if let Some(msg) = msg.take() {
+                        deliver_own(&link, msg);
+                    }
+                    false
+                };
+                OwnTimer::Foreign(ForeignTimer::set(&executor, delay, None, Box::new(fire)))
+            }
+            None => OwnTimer::Real(Timers::global().link_after(link, delay, msg)),
+        };
         self.keep_timer(timer)
     }
 
@@ -397,7 +425,17 @@ impl<A: Actor> Context<A> {
         F: FnMut() -> A::Msg + Send + 'static,
     {
         assert!(!period.is_zero(), "send_interval needs a non-zero period");
-        let timer = Timers::global().link_interval(self.reader.shared.clone(), period, make_msg);
+        let link = self.reader.shared.clone();
+        let timer = match link.place().and_then(Place::foreign) {
+            Some(executor) => {
+                let executor = Arc::clone(executor);
+                let mut make_msg = make_msg;
+                let fire = move || deliver_own(&link, make_msg());
+                let timer = ForeignTimer::set(&executor, period, Some(period), Box::new(fire));
+                OwnTimer::Foreign(timer)
+            }
+            None => OwnTimer::Real(Timers::global().link_interval(link, period, make_msg)),
+        };
         self.keep_timer(timer)
     }
 
@@ -410,7 +448,7 @@ impl<A: Actor> Context<A> {
         }
     }
 
-    fn keep_timer(&mut self, timer: TimerHandle) -> TimerId {
+    fn keep_timer(&mut self, timer: OwnTimer) -> TimerId {
         // Fired one-shot timers stay in the list until a sweep; sweep when it doubles.
         if self.timers.len() >= 8 && self.timers.len().is_power_of_two() {
             self.timers.retain(|timer| !timer.is_finished());

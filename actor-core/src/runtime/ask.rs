@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::thread::{self, Thread};
 use std::time::Instant;
 
-use crate::blocks::timer::TimerHandle;
+use crate::executor::foreign::OwnTimer;
 use crate::lifecycle::Down;
 
 /// The reply port of a request sent with [`Addr::ask`](crate::Addr::ask).
@@ -98,7 +98,7 @@ enum Asker<R> {
     Thread(Thread),
     /// An actor that asked through its `Context`: the call that sends it the outcome, and the
     /// timer of its deadline. `None` once taken.
-    Call(Mutex<Option<(Callback<R>, Option<TimerHandle>)>>),
+    Call(Mutex<Option<(Callback<R>, Option<OwnTimer>)>>),
 }
 
 /// Sends the outcome of a request to the actor that asked.
@@ -134,7 +134,7 @@ impl<R> Slot<R> {
     /// Settles a call slot with `result`, once; a reply that comes too late is handed back.
     fn call(
         &self,
-        call: &Mutex<Option<(Callback<R>, Option<TimerHandle>)>>,
+        call: &Mutex<Option<(Callback<R>, Option<OwnTimer>)>>,
         result: Result<R, NoReply>,
     ) -> Result<(), R> {
         let taken = sync::lock(call).take();
@@ -206,7 +206,7 @@ impl<R: Send + 'static> CallAsk<R> {
 
     /// Keeps the deadline's timer with the call, so a reply cancels it. If the call is already
     /// gone, the timer is cancelled now.
-    pub(crate) fn set_timer(&self, timer: TimerHandle) {
+    pub(crate) fn set_timer(&self, timer: OwnTimer) {
         if let Asker::Call(call) = &self.slot.asker {
             if let Some((_, slot)) = sync::lock(call).as_mut() {
                 *slot = Some(timer);

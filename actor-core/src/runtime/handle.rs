@@ -227,9 +227,10 @@ impl<A: Spawned> ActorHandle<A> {
         self.shared.request_stop();
     }
 
-    /// Whether the actor runs on a [`Pool`](crate::Pool) (`false`: on a thread of its own).
+    /// Whether the actor runs on a [`Pool`](crate::Pool) (`false`: on a thread of its own, or on
+    /// a foreign [`Executor`](crate::exec::Executor)).
     pub fn is_pooled(&self) -> bool {
-        matches!(self.run, Some(Run::Pool(_)))
+        self.shared.pool().is_some()
     }
 
     /// The actor's id.

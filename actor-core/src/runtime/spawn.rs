@@ -1,10 +1,10 @@
 //! Starting actors: `Builder`, `spawn`, `spawn_fn`; the executors do the rest.
 
-use std::fmt;
 use std::io;
 use std::sync::Arc;
 
-use crate::executor::pool::{self, PoolInner, PoolShutDown};
+use crate::executor::Place;
+use crate::executor::pool::{self, PoolCell, PoolShutDown};
 use crate::executor::thread::{run_handler, run_pull, spawn_thread};
 use crate::lifecycle::system::SystemRef;
 use crate::runtime::error::Exit;
@@ -35,21 +35,11 @@ pub struct Builder {
     name: Option<String>,
     mailbox: Mailbox,
     stack_size: Option<usize>,
-    pool: Option<PoolRef>,
+    place: Option<Place>,
     system: Option<SystemRef>,
     /// With a system: a member (shut down by it), or only attached (its dead letters and its
     /// children's system; a supervisor's child, which its supervisor shuts down).
     member: bool,
-}
-
-/// A pool chosen for a spawn.
-#[derive(Clone)]
-pub(crate) struct PoolRef(pub(crate) Arc<PoolInner>);
-
-impl fmt::Debug for PoolRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
-    }
 }
 
 impl Builder {
@@ -103,18 +93,25 @@ impl Builder {
     /// assert_eq!(handle.join().into_state().0, 1);
     /// ```
     pub fn pool(mut self, pool: &Pool) -> Builder {
-        self.pool = Some(PoolRef(Arc::clone(pool.inner())));
+        self.place = Some(Place::Pool(Arc::clone(pool.inner())));
         self
     }
 
     /// Runs the actor on a thread of its own (the default; undoes [`pool`](Builder::pool)).
     pub fn thread(mut self) -> Builder {
-        self.pool = None;
+        self.place = None;
         self
     }
 
-    pub(crate) fn on(mut self, pool: Option<PoolRef>) -> Builder {
-        self.pool = pool;
+    /// Runs the actor on a foreign [`Executor`](crate::exec::Executor) (such as the
+    /// deterministic scheduler of `actor-sched`), which drives its turns.
+    pub fn executor(mut self, executor: Arc<dyn crate::exec::Executor>) -> Builder {
+        self.place = Some(Place::Foreign(executor));
+        self
+    }
+
+    pub(crate) fn on(mut self, place: Option<Place>) -> Builder {
+        self.place = place;
         self
     }
 
@@ -169,9 +166,13 @@ impl Builder {
             prepare(link);
         };
         let name = self.name.map(String::into_boxed_str);
-        match self.pool {
-            Some(PoolRef(pool)) => {
+        match self.place {
+            Some(Place::Pool(pool)) => {
                 pool::spawn_on(&pool, actor, self.mailbox, name, restarter, prepare)
+                    .map_err(|_| io::Error::other(PoolShutDown))
+            }
+            Some(place @ Place::Foreign(_)) => {
+                PoolCell::start(&place, actor, self.mailbox, name, restarter, prepare)
                     .map_err(|_| io::Error::other(PoolShutDown))
             }
             None => spawn_thread(

@@ -5,7 +5,9 @@ use std::collections::VecDeque;
 use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{Arc, OnceLock};
 
-use super::worker::{Job, PoolInner, Registered, Runnable, Turn};
+use super::worker::{Job, Registered, Runnable, Turn as PoolTurn};
+use crate::executor::Place;
+use crate::executor::foreign::Turn;
 use crate::runtime::handle::TakeOutcome;
 use crate::runtime::mailbox::{Host, Link, Next, Queue, Reader, Shared, Side, Wait};
 use crate::runtime::run::{self, Restarter};
@@ -17,7 +19,7 @@ use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Mailbox, Out
 /// this one allocation.
 pub(crate) struct PoolCell<A: Actor> {
     shared: Shared<A::Msg>,
-    pool: Arc<PoolInner>,
+    place: Place,
     /// Where the pool's registry keeps this actor; set once, right after the allocation.
     registered: OnceLock<Registered>,
     run: Mutex<Run<A>>,
@@ -39,7 +41,7 @@ impl<A: Actor> PoolCell<A> {
     /// Makes the cell, queues its first run and returns the actor's handle. Hands the actor back
     /// if the pool is shutting down.
     pub(crate) fn start(
-        pool: &Arc<PoolInner>,
+        place: &Place,
         actor: A,
         mailbox: Mailbox,
         name: Option<Box<str>>,
@@ -48,16 +50,18 @@ impl<A: Actor> PoolCell<A> {
     ) -> Result<ActorHandle<A>, A> {
         let id = ActorId::next();
         let cell = Arc::new(PoolCell {
-            shared: Shared::for_pool(mailbox, id, name),
-            pool: Arc::clone(pool),
+            shared: Shared::for_pool(mailbox, id, name, place.foreign().is_some()),
+            place: place.clone(),
             registered: OnceLock::new(),
             run: Mutex::new(Run::Making),
         });
         let job: Job = cell.clone();
-        let Some(registered) = pool.register(&job) else {
-            return Err(actor);
-        };
-        let _ = cell.registered.set(registered);
+        if let Place::Pool(pool) = place {
+            let Some(registered) = pool.register(&job) else {
+                return Err(actor);
+            };
+            let _ = cell.registered.set(registered);
+        }
         let link = Link::new(cell.clone());
         // The handle's own address exists before the first run: an actor with no address ends.
         let own_addr = Addr::new(link.clone());
@@ -70,7 +74,7 @@ impl<A: Actor> PoolCell<A> {
         };
         prepare(&link);
         // The mailbox starts out "scheduled": this is the one queueing of the first run.
-        pool.schedule(job);
+        place_job(place, job);
         Ok(ActorHandle::pooled(cell, link, own_addr))
     }
 
@@ -109,10 +113,18 @@ impl<A: Actor> PoolCell<A> {
         }
         // Counted out before the joiners hear of the end, so that `Pool::actors` no longer counts
         // an actor whose `join` has returned.
-        if let Some(&registered) = self.registered.get() {
-            self.pool.retire(registered);
+        if let (Some(&registered), Place::Pool(pool)) = (self.registered.get(), &self.place) {
+            pool.retire(registered);
         }
         run::end_run(&self.shared, &reason, count);
+    }
+}
+
+/// Queues a turn where the actor runs.
+fn place_job(place: &Place, job: Job) {
+    match place {
+        Place::Pool(pool) => pool.schedule(job),
+        Place::Foreign(executor) => executor.schedule(Turn(job)),
     }
 }
 
@@ -123,17 +135,17 @@ impl<A: Actor> Host<A::Msg> for PoolCell<A> {
     }
 
     fn schedule(self: Arc<Self>) {
-        let pool = Arc::clone(&self.pool);
-        pool.schedule(self);
+        let place = self.place.clone();
+        place_job(&place, self);
     }
 
-    fn pool(&self) -> Option<&Arc<PoolInner>> {
-        Some(&self.pool)
+    fn place(&self) -> Option<&Place> {
+        Some(&self.place)
     }
 }
 
 impl<A: Actor> Runnable for PoolCell<A> {
-    fn run(self: Arc<Self>, budget: usize) -> Turn {
+    fn run(self: Arc<Self>, budget: usize) -> PoolTurn {
         let mut run = self.run.lock();
         let Run::Live {
             actor,
@@ -141,7 +153,7 @@ impl<A: Actor> Runnable for PoolCell<A> {
             started,
         } = &mut *run
         else {
-            return Turn::Done;
+            return PoolTurn::Done;
         };
         if !*started {
             *started = true;
@@ -151,7 +163,7 @@ impl<A: Actor> Runnable for PoolCell<A> {
             if let Err(panic) = hook {
                 if let Err(reason) = run::recover(actor, ctx, ExitReason::Panicked(panic)) {
                     self.finish(run, reason);
-                    return Turn::Done;
+                    return PoolTurn::Done;
                 }
             }
         }
@@ -164,33 +176,33 @@ impl<A: Actor> Runnable for PoolCell<A> {
                         }
                         if let Err(reason) = run::recover(actor, ctx, ExitReason::Panicked(panic)) {
                             self.finish(run, reason);
-                            return Turn::Done;
+                            return PoolTurn::Done;
                         }
                     }
                 }
                 Next::End(ending) => {
                     let reason = self.shared.end_reason(ending);
                     self.finish(run, reason);
-                    return Turn::Done;
+                    return PoolTurn::Done;
                 }
                 Next::Restart => {
                     if let Err(reason) = run::restart_requested(actor, ctx) {
                         self.finish(run, reason);
-                        return Turn::Done;
+                        return PoolTurn::Done;
                     }
                 }
                 Next::Empty => {
                     drop(run);
                     return if self.lean_release() {
-                        Turn::Again(self)
+                        PoolTurn::Again(self)
                     } else {
-                        Turn::Idle
+                        PoolTurn::Idle
                     };
                 }
             }
         }
         drop(run);
-        Turn::Again(self)
+        PoolTurn::Again(self)
     }
 
     fn stop(self: Arc<Self>) {

@@ -13,8 +13,9 @@ use std::io;
 use std::sync::{Arc, OnceLock};
 
 pub(crate) use cell::PoolCell;
-pub(crate) use worker::{PoolInner, block_in_place, on_worker};
+pub(crate) use worker::{Job, PoolInner, Turn, block_in_place, on_worker};
 
+use crate::executor::Place;
 use crate::{Actor, ActorHandle};
 
 /// How many messages of one actor a worker handles before it lets other actors run, unless
@@ -329,5 +330,12 @@ pub(crate) fn spawn_on<A: Actor>(
     restarter: Option<Box<dyn crate::runtime::run::Restarter<A>>>,
     prepare: impl FnOnce(&crate::runtime::mailbox::Link<A::Msg>),
 ) -> Result<ActorHandle<A>, A> {
-    PoolCell::start(pool, actor, mailbox, name, restarter, prepare)
+    PoolCell::start(
+        &Place::Pool(Arc::clone(pool)),
+        actor,
+        mailbox,
+        name,
+        restarter,
+        prepare,
+    )
 }

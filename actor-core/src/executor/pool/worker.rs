@@ -435,9 +435,11 @@ impl Sleep {
     }
 }
 
-/// Whether the calling thread is a worker (or stand-in) of some pool.
+/// Whether the calling thread is a worker (or stand-in) of some pool, or runs a foreign
+/// executor's turns: there, waiting for another actor could stall the actors it waits for.
 pub(crate) fn on_worker() -> bool {
     LOCAL.with(|local| local.try_borrow().map_or(true, |l| l.is_some()))
+        || crate::executor::foreign::inside()
 }
 
 /// Runs `wait`, a call that may block, on any thread. On a pool worker the pool first gets a

@@ -35,6 +35,9 @@ pub(crate) struct Lean<M> {
     /// Whether the actor is on a run queue or running (see the module docs).
     scheduled: AtomicBool,
     pub(crate) capacity: Option<usize>,
+    /// The actor runs on a foreign executor: inside that executor's run nobody else can make
+    /// room, so a full mailbox is not waited for there.
+    foreign: bool,
 }
 
 /// How long a send may wait for room in a full bounded mailbox.
@@ -59,8 +62,9 @@ struct Inner<M> {
 
 impl<M> Lean<M> {
     /// An empty, open mailbox, already marked scheduled: the spawn queues the actor's first run.
-    pub(crate) fn new(capacity: Option<usize>) -> Lean<M> {
+    pub(crate) fn new(capacity: Option<usize>, foreign: bool) -> Lean<M> {
         Lean {
+            foreign,
             inner: Mutex::new(Inner {
                 msgs: VecDeque::new(),
                 sealed: false,
@@ -126,6 +130,18 @@ impl<M> Lean<M> {
         if !inner.sealed && self.full(&inner) {
             if let Room::Now = room {
                 return Err((msg, Refused::Full));
+            }
+            if self.foreign && crate::executor::foreign::inside() {
+                // The executor is this thread: waiting would never end. A send queues beyond the
+                // capacity; a send with a deadline times out at once (its clock cannot move).
+                return match room {
+                    Room::WaitUntil(_) => Err((msg, Refused::Full)),
+                    _ => {
+                        let mut inner = inner;
+                        inner.msgs.push_back(msg);
+                        Ok(())
+                    }
+                };
             }
             drop(inner);
             return block_in_place(|| {

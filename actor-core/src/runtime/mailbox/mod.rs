@@ -27,6 +27,7 @@ use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering::SeqCst};
 use std::time::Instant;
 
 use crate::blocks::event::Event;
+use crate::executor::Place;
 use crate::executor::pool::PoolInner;
 use crate::lifecycle::Down;
 use crate::runtime::ask::EndWatch;
@@ -67,8 +68,8 @@ pub(crate) trait Host<M>: Send + Sync {
     fn shared(&self) -> &Shared<M>;
     /// Puts a pooled actor on a run queue. Called only by the caller that claimed it.
     fn schedule(self: Arc<Self>);
-    /// The pool a pooled actor runs on; `None` for a thread actor.
-    fn pool(&self) -> Option<&Arc<PoolInner>> {
+    /// Where a pooled actor's turns are queued; `None` for a thread actor.
+    fn place(&self) -> Option<&Place> {
         None
     }
 }
@@ -84,7 +85,12 @@ impl<M> Link<M> {
 
     /// The pool the actor runs on; `None` for a thread actor.
     pub(crate) fn pool(&self) -> Option<&Arc<PoolInner>> {
-        self.0.pool()
+        self.0.place().and_then(Place::pool)
+    }
+
+    /// Where a pooled actor's turns are queued; `None` for a thread actor.
+    pub(crate) fn place(&self) -> Option<&Place> {
+        self.0.place()
     }
 
     /// A pointer that does not keep the mailbox's memory either.
@@ -320,8 +326,17 @@ impl<M> Shared<M> {
     }
 
     /// A pooled actor's state; the cell that holds it makes the reader.
-    pub(crate) fn for_pool(mailbox: Mailbox, id: ActorId, name: Option<Box<str>>) -> Shared<M> {
-        Shared::new(Queue::Lean(Lean::new(mailbox.capacity())), id, name)
+    pub(crate) fn for_pool(
+        mailbox: Mailbox,
+        id: ActorId,
+        name: Option<Box<str>>,
+        foreign: bool,
+    ) -> Shared<M> {
+        Shared::new(
+            Queue::Lean(Lean::new(mailbox.capacity(), foreign)),
+            id,
+            name,
+        )
     }
 
     fn new(queue: Queue<M>, id: ActorId, name: Option<Box<str>>) -> Shared<M> {
