@@ -175,19 +175,18 @@ impl<M: Send + 'static> Router<M> {
                 break;
             }
             let at = self.pick(&members, &msg);
-            // The common case sends under the read lock, through a reference; waiting for room
-            // happens with the lock released, so adding and removing members never waits on it.
-            let (member, refused) = match members[at].try_send(msg) {
+            // The send is tried under the read lock; waiting for room, and dropping a member that
+            // has gone, happen with the lock released.
+            let member = members[at].clone();
+            let sent = members[at].try_send(msg);
+            drop(members);
+            let refused = match sent {
                 Ok(()) => return Ok(()),
-                Err(TrySendError::Full(back)) => {
-                    let member = members[at].clone();
-                    drop(members);
-                    match member.send(back) {
-                        Ok(()) => return Ok(()),
-                        Err(refused) => (member, refused.into_inner()),
-                    }
-                }
-                Err(TrySendError::Closed(back)) => (members[at].clone(), back),
+                Err(TrySendError::Full(back)) => match member.send(back) {
+                    Ok(()) => return Ok(()),
+                    Err(refused) => refused.into_inner(),
+                },
+                Err(TrySendError::Closed(back)) => back,
             };
             msg = refused;
             self.gone(&member);
@@ -210,12 +209,13 @@ impl<M: Send + 'static> Router<M> {
                 break;
             }
             let at = self.pick(&members, &msg);
-            match members[at].try_send(msg) {
+            let member = members[at].clone();
+            let sent = members[at].try_send(msg);
+            drop(members);
+            match sent {
                 Ok(()) => return Ok(()),
                 Err(TrySendError::Full(back)) => return Err(TrySendError::Full(back)),
                 Err(TrySendError::Closed(back)) => {
-                    let member = members[at].clone();
-                    drop(members);
                     msg = back;
                     self.gone(&member);
                 }
