@@ -12,7 +12,7 @@ use actor_core::{
     Actor, ChildSpec, Context, ExitReason, Mailbox, Recipient, RouteBy, Router, SendError,
     Strategy, Supervisor, TrySendError, recipient,
 };
-use common::{Exec, on_every_executor};
+use common::on_every_executor;
 
 const LONG: Duration = Duration::from_secs(10);
 
