@@ -100,3 +100,6 @@ pub mod thread_local;
 #[allow(dead_code)]
 #[path = "thread_pool.rs"]
 pub mod thread_pool;
+#[allow(dead_code)]
+#[path = "top.rs"]
+pub mod top;

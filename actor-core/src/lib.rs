@@ -337,6 +337,7 @@ pub use blocks::thread_pool::{PoolScope, TaskHandle, TaskPanic, ThreadPool};
 pub use blocks::ticker::{TickTimeoutError, Ticker, TickerStopped};
 pub use blocks::timer::{TimerHandle, Timers, send_after, send_interval};
 pub use executor::pool::{DEFAULT_THROUGHPUT, Pool, PoolBuilder, PoolShutDown};
+pub use lifecycle::{ActorInfo, ActorState, Where, actors};
 pub use lifecycle::{
     ActorReport, DEFAULT_SHUTDOWN_DEADLINE, DeadLetter, DeadLetters, DeadReason, Down, Monitor,
     Probe, ProbeActor, Recipient, Registry, RegistryError, Router, ShutdownReport, System,

@@ -91,3 +91,23 @@ fn the_simulations_accounts_run_on_threads_unchanged() {
     assert_eq!(total, OPENING * ACCOUNTS as u64);
     assert_eq!(out.lines().len(), transfers().len());
 }
+
+#[test]
+fn top_lists_the_workload_and_ends_by_itself() {
+    let out = examples::Out::capture();
+    examples::top::run(&out);
+    let lines = out.lines();
+    let last = lines.last().unwrap();
+    assert!(
+        last.starts_with("top: 7 actors watched for 3s; 7 shut down in "),
+        "{last}"
+    );
+    // Each snapshot lists the six workers and the feeder, with their numbers.
+    assert!(lines.iter().any(|line| line.starts_with("-- after")));
+    for name in ["worker-1", "worker-6", "feeder"] {
+        assert!(
+            lines.iter().any(|line| line.contains(name)),
+            "{name} missing: {lines:?}"
+        );
+    }
+}

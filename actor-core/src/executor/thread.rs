@@ -6,6 +6,7 @@ use std::io;
 use std::rc::Rc;
 use std::sync::atomic::Ordering::SeqCst;
 
+use crate::lifecycle::inspect::{self, Inspect};
 use crate::runtime::error::Exit;
 use crate::runtime::handle::{Outcome, Spawned};
 use crate::runtime::mailbox::{Link, Next, Reader, Shared, Wait};
@@ -29,7 +30,12 @@ where
     R: FnOnce(Reader<S::Msg>) -> Outcome<S> + Send + 'static,
 {
     let id = ActorId::next();
-    let (link, reader) = Shared::for_thread(mailbox, id, name);
+    let (link, reader, shared) = Shared::for_thread(mailbox, id, name);
+    let me: std::sync::Weak<dyn Inspect> = std::sync::Arc::downgrade(&shared) as _;
+    link.listed.store(
+        inspect::list_thread(me),
+        std::sync::atomic::Ordering::Relaxed,
+    );
     prepare(&link);
     let mut thread = std::thread::Builder::new().name(link.name().to_owned());
     if let Some(bytes) = stack_size {
@@ -60,6 +66,7 @@ pub(crate) fn run_handler<A: Actor>(
     let mut ctx = Context::new(reader);
     ctx.restarter = restarter;
     let started = catch(|| actor.started(&mut ctx));
+    inspect::set_state(&shared.state, inspect::RUNNING);
     shared.start_ok.store(started.is_ok(), SeqCst);
     shared.started.set();
     let failed_start = match started {
@@ -71,7 +78,9 @@ pub(crate) fn run_handler<A: Actor>(
         None => loop {
             match ctx.reader.next(Wait::Block) {
                 Next::Msg(msg) => {
-                    if let Err(panic) = catch(|| actor.handle(msg, &mut ctx)) {
+                    let handled = catch(|| actor.handle(msg, &mut ctx));
+                    run::count_handled(&shared);
+                    if let Err(panic) = handled {
                         if ctx.is_supervised() {
                             run::report_panicked_message(&shared);
                         }
@@ -92,6 +101,7 @@ pub(crate) fn run_handler<A: Actor>(
             }
         },
     };
+    inspect::set_state(&shared.state, inspect::STOPPING);
     let mut undelivered = ctx.reader.finish();
     if let Err(panic) = catch(|| actor.stopped(&reason)) {
         reason = ExitReason::Panicked(panic);
@@ -112,6 +122,7 @@ where
     F: FnOnce(Inbox<M>) -> Result<(), Exit>,
 {
     let shared = reader.shared.clone();
+    inspect::set_state(&shared.state, inspect::RUNNING);
     shared.start_ok.store(true, SeqCst);
     shared.started.set();
     let reader = Rc::new(RefCell::new(reader));

@@ -9,12 +9,14 @@
 //! - [`dead_letter`]: [`DeadLetters`], what no one else will receive;
 //! - [`recipient`]: [`Recipient`], an address of one message type that wraps into another;
 //! - [`router`]: [`Router`], one address over a group of actors;
+//! - [`inspect`]: [`actors`], [`ActorInfo`]: the live actors as data;
 //! - [`probe`]: [`Probe`], a test's stand-in actor to assert on what others send.
 //!
 //! Everything here rests on one mechanism: each actor's end watch (`runtime::ask::EndWatch`)
 //! runs registered calls exactly once when the actor's run ends, with its [`Down`].
 
 pub(crate) mod dead_letter;
+pub(crate) mod inspect;
 pub(crate) mod monitor;
 pub(crate) mod probe;
 pub(crate) mod recipient;
@@ -25,6 +27,7 @@ pub(crate) mod system;
 pub(crate) mod watch;
 
 pub use dead_letter::{DeadLetter, DeadLetters, DeadReason};
+pub use inspect::{ActorInfo, ActorState, Where, actors};
 pub use monitor::{Down, Monitor};
 pub use probe::{Probe, ProbeActor};
 pub use recipient::Recipient;

@@ -72,6 +72,8 @@ trait Control: Send {
     /// Waits (until `deadline` at most) for the run's very last step, after every watcher of the
     /// end has been told.
     fn wait_finished(&self, deadline: Instant);
+    /// A snapshot, if the actor's memory is still there.
+    fn info(&self) -> Option<crate::ActorInfo>;
 }
 
 struct LinkControl<M>(Weak<dyn Host<M>>);
@@ -87,6 +89,11 @@ impl<M: Send + 'static> Control for LinkControl<M> {
         if let Some(host) = self.0.upgrade() {
             Link::new(host).request_stop();
         }
+    }
+
+    fn info(&self) -> Option<crate::ActorInfo> {
+        let host = self.0.upgrade()?;
+        crate::lifecycle::inspect::info_of_host(&*host)
     }
 
     fn wait_finished(&self, deadline: Instant) {
@@ -168,6 +175,17 @@ impl System {
         let mut timers = crate::sync::lock(&self.inner.timers);
         timers.retain(|timer| !timer.is_finished());
         timers.push(timer);
+    }
+
+    /// A snapshot of each live actor of the system, in order of start (see
+    /// [`ActorInfo`](crate::ActorInfo)). A supervisor's children are listed by the supervisor,
+    /// not here.
+    pub fn list(&self) -> Vec<crate::ActorInfo> {
+        let members = crate::sync::lock(&self.inner.members);
+        members
+            .values()
+            .filter_map(|member| member.control.info())
+            .collect()
     }
 
     /// How many of the system's actors have not ended.

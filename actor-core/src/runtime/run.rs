@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::executor::pool::block_in_place;
 use crate::lifecycle::Down;
 use crate::lifecycle::dead_letter::{self, DeadReason};
+use crate::lifecycle::inspect;
 use crate::runtime::mailbox::Shared;
 use crate::runtime::unwind::catch;
 use crate::{Actor, Context, ExitReason};
@@ -76,6 +77,7 @@ fn renew<A: Actor>(
     delay: Option<Duration>,
 ) -> Result<(), ExitReason> {
     ctx.cancel_all_timers();
+    inspect::set_state(&ctx.reader.shared.state, inspect::RESTARTING);
     if let Some(delay) = delay {
         // A backoff: on a pool worker the pool gets a stand-in while this one sleeps.
         block_in_place(|| std::thread::sleep(delay));
@@ -87,7 +89,18 @@ fn renew<A: Actor>(
     let old = std::mem::replace(actor, fresh);
     // The failed instance's `Drop` is user code too.
     let _ = catch(move || drop(old));
-    catch(|| actor.started(ctx)).map_err(ExitReason::Panicked)
+    catch(|| actor.started(ctx)).map_err(ExitReason::Panicked)?;
+    inspect::set_state(&ctx.reader.shared.state, inspect::RUNNING);
+    Ok(())
+}
+
+/// One more message handled (the run is this counter's only writer).
+#[inline]
+pub(crate) fn count_handled<M>(shared: &Shared<M>) {
+    use std::sync::atomic::Ordering::Relaxed;
+    shared
+        .handled
+        .store(shared.handled.load(Relaxed) + 1, Relaxed);
 }
 
 /// A handler panicked under a supervisor: the message it was handling is gone (the handler
@@ -116,6 +129,12 @@ pub(crate) fn route_leftovers<M: Send + 'static>(shared: &Shared<M>, leftovers: 
 
 /// The last steps of every run: monitors, links and askers learn the end, then joiners.
 pub(crate) fn end_run<M>(shared: &Shared<M>, reason: &ExitReason, undelivered: usize) {
+    let listed = shared
+        .listed
+        .swap(usize::MAX, std::sync::atomic::Ordering::Relaxed);
+    if listed != usize::MAX {
+        inspect::forget_thread(listed);
+    }
     let down = Down {
         id: shared.id,
         name: Arc::from(shared.name()),

@@ -8,6 +8,8 @@ use std::sync::{Arc, OnceLock};
 use super::worker::{Job, Registered, Runnable, Turn as PoolTurn};
 use crate::executor::Place;
 use crate::executor::foreign::Turn;
+use crate::lifecycle::ActorInfo;
+use crate::lifecycle::inspect;
 use crate::runtime::handle::TakeOutcome;
 use crate::runtime::mailbox::{Host, Link, Next, Queue, Reader, Shared, Side, Wait};
 use crate::runtime::run::{self, Restarter};
@@ -94,6 +96,7 @@ impl<A: Actor> PoolCell<A> {
         else {
             unreachable!("only a live actor finishes");
         };
+        inspect::set_state(&self.shared.state, inspect::STOPPING);
         let undelivered = ctx.reader.finish();
         if let Err(panic) = catch(|| actor.stopped(&reason)) {
             reason = ExitReason::Panicked(panic);
@@ -158,6 +161,7 @@ impl<A: Actor> Runnable for PoolCell<A> {
         if !*started {
             *started = true;
             let hook = catch(|| actor.started(ctx));
+            inspect::set_state(&self.shared.state, inspect::RUNNING);
             self.shared.start_ok.store(hook.is_ok(), SeqCst);
             self.shared.started.set();
             if let Err(panic) = hook {
@@ -170,7 +174,9 @@ impl<A: Actor> Runnable for PoolCell<A> {
         for _ in 0..budget {
             match ctx.reader.next(Wait::Poll) {
                 Next::Msg(msg) => {
-                    if let Err(panic) = catch(|| actor.handle(msg, ctx)) {
+                    let handled = catch(|| actor.handle(msg, ctx));
+                    run::count_handled(&self.shared);
+                    if let Err(panic) = handled {
                         if ctx.is_supervised() {
                             run::report_panicked_message(&self.shared);
                         }
@@ -207,6 +213,10 @@ impl<A: Actor> Runnable for PoolCell<A> {
 
     fn stop(self: Arc<Self>) {
         Link::new(self).request_stop();
+    }
+
+    fn info(&self) -> Option<ActorInfo> {
+        inspect::info_of_host(self)
     }
 }
 

@@ -173,8 +173,29 @@ impl PoolBuilder {
                 return Err(err);
             }
         }
+        remember_pool(&inner);
         Ok(Pool { inner })
     }
+}
+
+/// Every pool made so far that is still alive, for the process-wide list of actors.
+fn pools() -> &'static std::sync::Mutex<Vec<std::sync::Weak<PoolInner>>> {
+    static POOLS: OnceLock<std::sync::Mutex<Vec<std::sync::Weak<PoolInner>>>> = OnceLock::new();
+    POOLS.get_or_init(|| std::sync::Mutex::new(Vec::new()))
+}
+
+fn remember_pool(pool: &Arc<PoolInner>) {
+    let mut pools = crate::sync::lock(pools());
+    pools.retain(|pool| pool.strong_count() > 0);
+    pools.push(Arc::downgrade(pool));
+}
+
+/// The pools alive now.
+pub(crate) fn live_pools() -> Vec<Arc<PoolInner>> {
+    crate::sync::lock(pools())
+        .iter()
+        .filter_map(std::sync::Weak::upgrade)
+        .collect()
 }
 
 impl Pool {
@@ -266,6 +287,11 @@ impl Pool {
     /// How many actors on this pool have not ended yet.
     pub fn actors(&self) -> usize {
         self.inner.live()
+    }
+
+    /// A snapshot of each live actor on this pool (see [`ActorInfo`](crate::ActorInfo)).
+    pub fn list(&self) -> Vec<crate::ActorInfo> {
+        self.inner.list()
     }
 
     /// How many threads the pool runs now: its workers plus any stand-ins for workers that are

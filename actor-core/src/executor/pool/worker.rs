@@ -47,6 +47,8 @@ pub(crate) trait Runnable: Send + Sync {
     fn run(self: Arc<Self>, budget: usize) -> Turn;
     /// Ends the actor out of band, as `Addr::stop` does.
     fn stop(self: Arc<Self>);
+    /// A snapshot of the actor, for introspection.
+    fn info(&self) -> Option<crate::lifecycle::ActorInfo>;
 }
 
 /// How a turn ended.
@@ -320,6 +322,16 @@ impl PoolInner {
         if let Some(batch) = batch.filter(|batch| !batch.is_empty()) {
             self.free_batch(batch);
         }
+    }
+
+    /// Snapshots of this pool's live actors.
+    pub(crate) fn list(&self) -> Vec<crate::lifecycle::ActorInfo> {
+        let mut actors = Vec::new();
+        for shard in self.shards.iter() {
+            let slab = sync::lock(&shard.entries);
+            actors.extend(slab.slots.iter().flatten().filter_map(Weak::upgrade));
+        }
+        actors.iter().filter_map(|actor| actor.info()).collect()
     }
 
     /// How many actors of this pool have not ended.

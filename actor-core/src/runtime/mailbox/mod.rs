@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering::SeqCst};
 use std::time::Instant;
 
 use crate::blocks::event::Event;
@@ -273,6 +273,14 @@ pub(crate) struct Shared<M> {
     pub(crate) started: Event,
     pub(crate) start_ok: AtomicBool,
     pub(crate) finished: Event,
+    /// Messages handled so far; written only by the actor's own run (a load and a store, no
+    /// read-modify-write), read by introspection.
+    pub(crate) handled: AtomicU64,
+    /// What the run is doing (`lifecycle::inspect`'s states); written only by the run.
+    pub(crate) state: AtomicU8,
+    /// A thread actor's place in the process-wide list of live thread actors (`usize::MAX`: not
+    /// listed).
+    pub(crate) listed: AtomicUsize,
     /// What only some actors need (links, trapped exits, a failure reason, a system): made on
     /// first use, so an actor that needs none of it pays one pointer.
     extra: OnceLock<Box<Extra<M>>>,
@@ -309,20 +317,21 @@ where
 }
 
 impl<M> Shared<M> {
-    /// A thread actor's state and the reader its run pulls from.
+    /// A thread actor's state, the reader its run pulls from, and the state itself (for the list of
+    /// live actors).
     pub(crate) fn for_thread(
         mailbox: Mailbox,
         id: ActorId,
         name: Option<Box<str>>,
-    ) -> (Link<M>, Reader<M>)
+    ) -> (Link<M>, Reader<M>, Arc<Shared<M>>)
     where
         M: Send + 'static,
     {
         let (gated, side) = Gated::create(mailbox.capacity());
         let shared = Arc::new(Shared::new(Queue::Gated(gated), id, name));
-        let link = Link::new(shared);
+        let link = Link::new(shared.clone());
         let reader = Reader::new(link.clone(), Side::Gated(side));
-        (link, reader)
+        (link, reader, shared)
     }
 
     /// A pooled actor's state; the cell that holds it makes the reader.
@@ -355,6 +364,9 @@ impl<M> Shared<M> {
             started: Event::new(),
             start_ok: AtomicBool::new(false),
             finished: Event::new(),
+            handled: AtomicU64::new(0),
+            state: AtomicU8::new(crate::lifecycle::inspect::STARTING),
+            listed: AtomicUsize::new(usize::MAX),
             extra: OnceLock::new(),
         }
     }
