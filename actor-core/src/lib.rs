@@ -314,6 +314,7 @@ mod executor;
 mod lifecycle;
 mod runtime;
 mod sync;
+mod trace;
 
 /// The seam for executors outside this crate, such as the deterministic scheduler of
 /// `actor-sched`: they run the same [`Actor`]s, with the same mailboxes and lifecycle, by driving

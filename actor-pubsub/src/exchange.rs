@@ -248,12 +248,14 @@ impl<M> Walk<'_, M> {
                 Delivery::Delivered => 1,
                 Delivery::Full(_) => {
                     entry.stats.count_dropped();
+                    crate::trace::dropped::<M>(entry.id);
                     0
                 }
                 Delivery::Gone(_) => {
                     // Other senders skip it from now on; it leaves the list when this walk ends.
                     entry.stats.mark_gone();
                     entry.stats.count_missed();
+                    crate::trace::gone::<M>(entry.id);
                     self.gone.push(entry.id);
                     0
                 }

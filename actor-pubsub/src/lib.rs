@@ -173,6 +173,7 @@ mod recorder;
 mod registry;
 mod subscriber;
 mod subscription;
+mod trace;
 
 pub use display::DisplayMessages;
 pub use error::ExchangeError;

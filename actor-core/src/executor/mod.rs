@@ -33,6 +33,14 @@ impl Place {
         }
     }
 
+    /// What tracing calls this executor.
+    pub(crate) fn kind(&self) -> &str {
+        match self {
+            Place::Pool(_) => "pool",
+            Place::Foreign(executor) => executor.name(),
+        }
+    }
+
     pub(crate) fn foreign(&self) -> Option<&Arc<dyn Executor>> {
         match self {
             Place::Pool(_) => None,

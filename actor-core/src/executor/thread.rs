@@ -12,6 +12,7 @@ use crate::runtime::handle::{Outcome, Spawned};
 use crate::runtime::mailbox::{Link, Next, Reader, Shared, Wait};
 use crate::runtime::run::{self, Restarter};
 use crate::runtime::unwind::catch;
+use crate::trace;
 use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Inbox, Mailbox};
 
 /// Starts `run` on a new thread with a fresh mailbox and returns the actor's handle.
@@ -63,10 +64,12 @@ pub(crate) fn run_handler<A: Actor>(
     restarter: Option<Box<dyn Restarter<A>>>,
 ) -> Outcome<A> {
     let shared = reader.shared.clone();
+    let _span = trace::enter(&shared, "thread");
     let mut ctx = Context::new(reader);
     ctx.restarter = restarter;
     let started = catch(|| actor.started(&mut ctx));
     inspect::set_state(&shared.state, inspect::RUNNING);
+    trace::started(&shared);
     shared.start_ok.store(started.is_ok(), SeqCst);
     shared.started.set();
     let failed_start = match started {
@@ -122,7 +125,9 @@ where
     F: FnOnce(Inbox<M>) -> Result<(), Exit>,
 {
     let shared = reader.shared.clone();
+    let _span = trace::enter(&shared, "thread");
     inspect::set_state(&shared.state, inspect::RUNNING);
+    trace::started(&shared);
     shared.start_ok.store(true, SeqCst);
     shared.started.set();
     let reader = Rc::new(RefCell::new(reader));

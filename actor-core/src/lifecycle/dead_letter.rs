@@ -194,6 +194,7 @@ impl DeadLetters {
     }
 
     pub(crate) fn deliver(&self, letter: DeadLetter) {
+        crate::trace::dead_letter(&letter);
         self.inner.count.fetch_add(1, SeqCst);
         let hook = crate::sync::read(&self.inner.hook).clone();
         if let Some(hook) = hook {

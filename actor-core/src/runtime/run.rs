@@ -11,6 +11,7 @@ use crate::lifecycle::dead_letter::{self, DeadReason};
 use crate::lifecycle::inspect;
 use crate::runtime::mailbox::Shared;
 use crate::runtime::unwind::catch;
+use crate::trace;
 use crate::{Actor, Context, ExitReason};
 
 /// How a supervised run replaces a failed instance: the supervisor's decision and the child's
@@ -38,6 +39,9 @@ pub(crate) fn recover<A: Actor>(
     mut reason: ExitReason,
 ) -> Result<(), ExitReason> {
     loop {
+        if let ExitReason::Panicked(panic) = &reason {
+            trace::panicked(&ctx.reader.shared, panic);
+        }
         let Some(restarter) = ctx.restarter.as_mut() else {
             return Err(reason);
         };
@@ -45,6 +49,7 @@ pub(crate) fn recover<A: Actor>(
             Verdict::End => return Err(reason),
             Verdict::Restart(delay) => delay,
         };
+        trace::restarting(&ctx.reader.shared, &reason);
         let _ = catch(|| actor.stopped(&reason));
         match renew(actor, ctx, delay) {
             Ok(()) => return Ok(()),
@@ -129,6 +134,7 @@ pub(crate) fn route_leftovers<M: Send + 'static>(shared: &Shared<M>, leftovers: 
 
 /// The last steps of every run: monitors, links and askers learn the end, then joiners.
 pub(crate) fn end_run<M>(shared: &Shared<M>, reason: &ExitReason, undelivered: usize) {
+    trace::exited(shared, reason, undelivered);
     let listed = shared
         .listed
         .swap(usize::MAX, std::sync::atomic::Ordering::Relaxed);

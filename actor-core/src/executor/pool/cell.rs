@@ -15,6 +15,7 @@ use crate::runtime::mailbox::{Host, Link, Next, Queue, Reader, Shared, Side, Wai
 use crate::runtime::run::{self, Restarter};
 use crate::runtime::unwind::catch;
 use crate::sync::short::{Mutex, MutexGuard};
+use crate::trace;
 use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Mailbox, Outcome};
 
 /// Everything a pooled actor is. Addresses, the handle and the worker's queue entry all point at
@@ -149,6 +150,7 @@ impl<A: Actor> Host<A::Msg> for PoolCell<A> {
 
 impl<A: Actor> Runnable for PoolCell<A> {
     fn run(self: Arc<Self>, budget: usize) -> PoolTurn {
+        let _span = trace::enter(&self.shared, self.place.kind());
         let mut run = self.run.lock();
         let Run::Live {
             actor,
@@ -162,6 +164,7 @@ impl<A: Actor> Runnable for PoolCell<A> {
             *started = true;
             let hook = catch(|| actor.started(ctx));
             inspect::set_state(&self.shared.state, inspect::RUNNING);
+            trace::started(&self.shared);
             self.shared.start_ok.store(hook.is_ok(), SeqCst);
             self.shared.started.set();
             if let Err(panic) = hook {

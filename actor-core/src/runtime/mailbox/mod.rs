@@ -281,6 +281,9 @@ pub(crate) struct Shared<M> {
     /// A thread actor's place in the process-wide list of live thread actors (`usize::MAX`: not
     /// listed).
     pub(crate) listed: AtomicUsize,
+    /// The actor's tracing span (feature `tracing`; nothing without it).
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) span: crate::trace::SpanSlot,
     /// What only some actors need (links, trapped exits, a failure reason, a system): made on
     /// first use, so an actor that needs none of it pays one pointer.
     extra: OnceLock<Box<Extra<M>>>,
@@ -367,6 +370,7 @@ impl<M> Shared<M> {
             handled: AtomicU64::new(0),
             state: AtomicU8::new(crate::lifecycle::inspect::STARTING),
             listed: AtomicUsize::new(usize::MAX),
+            span: Default::default(),
             extra: OnceLock::new(),
         }
     }
