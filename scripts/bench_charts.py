@@ -10,7 +10,12 @@ log axis: a bar to the right of 1 is a baseline that needs that many times the f
     python3 scripts/bench_charts.py            # writes benchmarks-pool.svg
 
 Options: --prefix GROUP_PREFIX (default pool-), --framework SIDE (default pool),
---out FILE (default benchmarks-pool.svg), --title TEXT. Standard library only.
+--out FILE (default benchmarks-pool.svg), --title TEXT. Or, for groups whose framework side has a
+different name in each, --groups GROUP=SIDE,GROUP=SIDE,... (each group drawn relative to its own
+side). Standard library only.
+
+    python3 scripts/bench_charts.py --groups restart=restart-x100,registry=lookup-of-1000,\
+        route=router,pipeline=framework-pool --out benchmarks-lifecycle.svg --title "..."
 """
 
 import argparse
@@ -21,7 +26,9 @@ import sys
 from xml.sax.saxutils import escape
 
 COLORS = {"pool": "#2b6cb0", "thread": "#805ad5", "thread-pull": "#b794f4",
-          "tokio": "#dd6b20", "kameo": "#c53030", "crossbeam": "#2f855a"}
+          "tokio": "#dd6b20", "kameo": "#c53030", "crossbeam": "#2f855a",
+          "stakker": "#dd6b20", "bare": "#2f855a", "addr": "#2f855a", "addr-4": "#38a169",
+          "addr-clone": "#2f855a", "plain-ask": "#2f855a", "catch-unwind": "#718096"}
 
 
 def per_element(side_dir):
@@ -52,6 +59,24 @@ def collect(root, prefix, framework):
         if framework in sides and len(sides) > 1:
             base = sides[framework]
             groups.append((group, {s: v / base for s, v in sides.items()}))
+    return groups
+
+
+def collect_named(root, pairs):
+    """Groups named explicitly, each relative to its own framework side."""
+    groups = []
+    for group, framework in pairs:
+        path = os.path.join(root, group)
+        if not os.path.isdir(path):
+            continue
+        sides = {}
+        for side in sorted(os.listdir(path)):
+            value = per_element(os.path.join(path, side))
+            if value:
+                sides[side] = value
+        if framework in sides and len(sides) > 1:
+            base = sides[framework]
+            groups.append((f"{group} (vs {framework})", {s: v / base for s, v in sides.items()}))
     return groups
 
 
@@ -103,14 +128,22 @@ def main():
     parser.add_argument("--framework", default="pool")
     parser.add_argument("--out", default="benchmarks-pool.svg")
     parser.add_argument("--title", default="actor-core pool executor against its baselines (2 cores)")
+    parser.add_argument("--groups", default=None,
+                        help="GROUP=SIDE,...: these groups, each relative to its own side")
     args = parser.parse_args()
     if not os.path.isdir(args.criterion):
         sys.exit(f"no criterion results in {args.criterion}: run cargo bench first")
-    groups = collect(args.criterion, args.prefix, args.framework)
+    if args.groups:
+        pairs = [item.split("=", 1) for item in args.groups.split(",") if "=" in item]
+        groups = collect_named(args.criterion, pairs)
+        reference = "each group's framework side"
+    else:
+        groups = collect(args.criterion, args.prefix, args.framework)
+        reference = args.framework
     if not groups:
-        sys.exit(f"no group starting with {args.prefix!r} has a {args.framework!r} side")
+        sys.exit("no matching group with results: run the benches first")
     with open(args.out, "w") as f:
-        f.write(svg(groups, args.framework, args.title))
+        f.write(svg(groups, reference, args.title))
     print(f"{args.out}: {len(groups)} workloads")
 
 
