@@ -4,12 +4,14 @@
 //! An `actor_core` actor spawned on the scheduler is a pooled actor whose turns the scheduler runs.
 //! Its mailbox may be sent to from any thread, so the way in is [`Doorway`], the scheduler's only
 //! shared state: turns handed over by `schedule` and the timers of the virtual clock, each behind a
-//! lock. The scheduler empties the doorway's turns into its own run queue after every step (and
+//! lock (and a flag that spares the scheduler the lock when nothing was handed over). The scheduler
+//! empties the doorway's turns into its own run queue after every step (and
 //! before the first), so a turn scheduled by a handler runs after the entries queued before it:
 //! the order stays deterministic. The locks are never contended by the scheduler itself (it is
 //! one thread); they exist for senders on other threads.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering::Acquire, Ordering::Release};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -18,6 +20,10 @@ use actor_core::exec::{Executor, Turn};
 /// What the scheduler shares with actor-core's mailboxes and timers.
 pub(crate) struct Doorway {
     turns: Mutex<VecDeque<Turn>>,
+    /// Whether `turns` may hold something: set and cleared under `turns`' lock, read without it,
+    /// so that the scheduler looks at the lock only when a turn was handed over (its own closure
+    /// actors and tasks never pay for it).
+    handed_over: AtomicBool,
     clock: Mutex<Clock>,
 }
 
@@ -45,6 +51,7 @@ impl Doorway {
     pub(crate) fn new() -> Doorway {
         Doorway {
             turns: Mutex::new(VecDeque::new()),
+            handed_over: AtomicBool::new(false),
             clock: Mutex::new(Clock {
                 now: Duration::ZERO,
                 next_id: 1,
@@ -54,10 +61,24 @@ impl Doorway {
         }
     }
 
+    /// Whether a turn may have been handed over since the last take.
+    #[inline]
+    pub(crate) fn has_turns(&self) -> bool {
+        self.handed_over.load(Acquire)
+    }
+
     /// Takes every turn handed over since the last call, in order.
+    #[cold]
     pub(crate) fn take_turns(&self, into: &mut Vec<Turn>) {
+        // A turn handed over by this thread is seen here for sure (program order); one handed
+        // over by another thread at the same moment is seen at the next look: the order of sends
+        // from other threads is not deterministic anyway.
+        if !self.handed_over.load(Acquire) {
+            return;
+        }
         let mut turns = lock(&self.turns);
         into.extend(turns.drain(..));
+        self.handed_over.store(false, Release);
     }
 
     /// The virtual time.
@@ -101,7 +122,9 @@ impl Doorway {
 
 impl Executor for Doorway {
     fn schedule(&self, turn: Turn) {
-        lock(&self.turns).push_back(turn);
+        let mut turns = lock(&self.turns);
+        turns.push_back(turn);
+        self.handed_over.store(true, Release);
     }
 
     fn set_timer(

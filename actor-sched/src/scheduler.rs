@@ -405,7 +405,11 @@ impl Scheduler {
     }
 
     /// Moves the turns handed over since the last look into the run queue.
+    #[inline]
     fn admit_turns(&mut self) {
+        if !self.doorway.has_turns() {
+            return;
+        }
         self.doorway.take_turns(&mut self.incoming);
         for turn in self.incoming.drain(..) {
             let at = self.parked.park(turn);
@@ -422,7 +426,6 @@ impl Scheduler {
                 None => self.batch.pop(&self.runq),
             }?;
             if let Some(step) = self.process(entry) {
-                self.admit_turns();
                 return Some(step);
             }
         }
