@@ -363,40 +363,28 @@ fn the_same_seed_gives_the_same_order_and_seeds_differ() {
     assert!((0..10).any(|seed| order(seed) != order(7)));
 }
 
+/// Two actors get one message each; the body expects `a` to go first, which only FIFO promises.
+fn a_goes_first(sched: &mut Scheduler) {
+    let log = Log::default();
+    let a = sched.start(Recorder {
+        name: "a",
+        log: log.clone(),
+    });
+    let b = sched.start(Recorder {
+        name: "b",
+        log: log.clone(),
+    });
+    a.addr().send(1).unwrap();
+    b.addr().send(1).unwrap();
+    sched.run();
+    assert_eq!(log_of(&log), ["a 1", "b 1"], "b went first");
+}
+
 #[test]
 fn check_seeds_names_the_first_seed_that_fails() {
-    let failure = check_seeds(0..100, |sched: &mut Scheduler| {
-        let log = Log::default();
-        let a = sched.start(Recorder {
-            name: "a",
-            log: log.clone(),
-        });
-        let b = sched.start(Recorder {
-            name: "b",
-            log: log.clone(),
-        });
-        a.addr().send(1).unwrap();
-        b.addr().send(1).unwrap();
-        sched.run();
-        assert_eq!(log_of(&log), ["a 1", "b 1"], "b went first");
-    })
-    .unwrap_err();
+    let failure = check_seeds(0..100, a_goes_first).unwrap_err();
     assert!(failure.message.contains("b went first"));
     // Replaying that seed fails the same way.
-    let replay = check_seeds([failure.seed], |sched: &mut Scheduler| {
-        let log = Log::default();
-        let a = sched.start(Recorder {
-            name: "a",
-            log: log.clone(),
-        });
-        let b = sched.start(Recorder {
-            name: "b",
-            log: log.clone(),
-        });
-        a.addr().send(1).unwrap();
-        b.addr().send(1).unwrap();
-        sched.run();
-        assert_eq!(log_of(&log), ["a 1", "b 1"], "b went first");
-    });
+    let replay = check_seeds([failure.seed], a_goes_first);
     assert_eq!(replay.unwrap_err().seed, failure.seed);
 }

@@ -751,18 +751,7 @@ impl SupervisorHandle {
 
     /// The addresses of every running child of message type `M`, in order of start.
     pub fn children_of<M: Send + 'static>(&self) -> Vec<Addr<M>> {
-        let state = crate::sync::lock(&self.core.state);
-        state
-            .children
-            .iter()
-            .filter_map(|child| {
-                child
-                    .addr
-                    .as_ref()?
-                    .downcast_ref::<WeakAddr<M>>()?
-                    .upgrade()
-            })
-            .collect()
+        children_of(&self.core)
     }
 
     /// A [`Router`](crate::Router) over the running children of message type `M`, with the
