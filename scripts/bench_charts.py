@@ -12,7 +12,7 @@ log axis: a bar to the right of 1 is a baseline that needs that many times the f
 Options: --prefix GROUP_PREFIX (default pool-), --framework SIDE (default pool),
 --out FILE (default benchmarks-pool.svg), --title TEXT. Or, for groups whose framework side has a
 different name in each, --groups GROUP=SIDE,GROUP=SIDE,... (each group drawn relative to its own
-side). Standard library only.
+side; GROUP/PARAM for a parameterised bench, such as fanout/10). Standard library only.
 
     python3 scripts/bench_charts.py --groups restart=restart-x100,registry=lookup-of-1000,\
         route=router,pipeline=framework-pool --out benchmarks-lifecycle.svg --title "..."
@@ -66,12 +66,15 @@ def collect_named(root, pairs):
     """Groups named explicitly, each relative to its own framework side."""
     groups = []
     for group, framework in pairs:
-        path = os.path.join(root, group)
+        # `group/param` names the parameter of parameterised benches (criterion keeps them as
+        # group/<side>/<param>).
+        group_dir, _, param = group.partition("/")
+        path = os.path.join(root, group_dir)
         if not os.path.isdir(path):
             continue
         sides = {}
         for side in sorted(os.listdir(path)):
-            value = per_element(os.path.join(path, side))
+            value = per_element(os.path.join(path, side, param) if param else os.path.join(path, side))
             if value:
                 sides[side] = value
         if framework in sides and len(sides) > 1:
