@@ -31,20 +31,29 @@ const PARSERS: usize = 4;
 
 /// A parsed log line.
 #[derive(Clone, Copy, Debug)]
-struct Event {
-    level: Level,
-    millis: u32,
+pub struct Event {
+    /// Its level.
+    pub level: Level,
+    /// How long the request took, in milliseconds.
+    pub millis: u32,
 }
 
+/// A log line's level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Level {
+pub enum Level {
+    /// `INFO`.
     Info,
+    /// `WARN`.
     Warn,
+    /// `ERROR`.
     Error,
 }
 
+/// What a malformed line's panic message starts with.
+pub const MALFORMED: &str = "malformed line";
+
 /// The text of line `n`: `LEVEL user=<id> took=<ms>ms`, or garbage for one line in a thousand.
-fn line(n: u64) -> String {
+pub fn line(n: u64) -> String {
     if n % 1_000 == 999 {
         return format!("#{n} ???");
     }
@@ -56,21 +65,25 @@ fn line(n: u64) -> String {
     format!("{level} user={} took={}ms", n % 97, n % 250)
 }
 
-/// Parses a line; panics on a malformed one (the supervisor deals with that).
-fn parse(text: &str) -> Event {
+/// Parses a line; `None` for a malformed one (an unknown level, or no duration).
+pub fn try_parse(text: &str) -> Option<Event> {
     let mut fields = text.split_whitespace();
     let level = match fields.next() {
         Some("INFO") => Level::Info,
         Some("WARN") => Level::Warn,
         Some("ERROR") => Level::Error,
-        _ => panic!("malformed line: {text:?}"),
+        _ => return None,
     };
     let millis = fields
         .find_map(|field| field.strip_prefix("took="))
         .and_then(|took| took.strip_suffix("ms"))
-        .and_then(|ms| ms.parse().ok())
-        .unwrap_or_else(|| panic!("no duration in {text:?}"));
-    Event { level, millis }
+        .and_then(|ms| ms.parse().ok())?;
+    Some(Event { level, millis })
+}
+
+/// Parses a line; panics on a malformed one (the supervisor deals with that).
+pub fn parse(text: &str) -> Event {
+    try_parse(text).unwrap_or_else(|| panic!("{MALFORMED}: {text:?}"))
 }
 
 struct Parser {
@@ -148,7 +161,7 @@ impl Actor for Latency {
 
 /// Runs the example, writing its lines to `out`.
 pub fn run(out: &Out) {
-    let _quiet = examples::expected_panics("malformed line");
+    let _quiet = examples::expected_panics(MALFORMED);
     let pool = Pool::builder()
         .workers(2)
         .name("pipeline")

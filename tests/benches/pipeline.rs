@@ -4,7 +4,7 @@
 //! take them round robin through bounded(256) mailboxes or channels and parse them (`parse`), each
 //! parsed event goes to 2 aggregators (counts by level; sum and max of the durations), and the
 //! iteration ends when the aggregators' totals are back. One line in a thousand is malformed.
-//! `line` and the parse rule are copied from the example; every variant checks that each of the
+//! `line` and the parse rule are the example's own (`examples::pipeline`); every variant checks that each of the
 //! `LINES` lines was aggregated by both aggregators or counted as malformed.
 //!
 //! - `framework-pool`: the example without its progress timer and printing: a `System`, 4
@@ -34,8 +34,8 @@
 // criterion_group! and criterion_main! generate undocumented items.
 #![allow(missing_docs)]
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
-use std::sync::{Arc, Once};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -45,83 +45,12 @@ use actor_core::{
 };
 use actor_pubsub::{DeliveryPolicy, Exchange};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use examples::pipeline::{Event, Level, MALFORMED, line, parse, try_parse};
 
 const LINES: u64 = 20_000;
 const PRODUCERS: u64 = 2;
 const PARSERS: usize = 4;
 const PARSER_MAILBOX: usize = 256;
-/// What a malformed line's panic says; the panic hook stays silent for it.
-const MALFORMED: &str = "malformed line";
-
-/// A parsed log line.
-#[derive(Clone, Copy, Debug)]
-struct Event {
-    level: Level,
-    millis: u32,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Level {
-    Info,
-    Warn,
-    Error,
-}
-
-/// The text of line `n`: `LEVEL user=<id> took=<ms>ms`, or garbage for one line in a thousand
-/// (as in `examples/pipeline.rs`).
-fn line(n: u64) -> String {
-    if n % 1_000 == 999 {
-        return format!("#{n} ???");
-    }
-    let level = match n % 10 {
-        0 => "ERROR",
-        1 | 2 => "WARN",
-        _ => "INFO",
-    };
-    format!("{level} user={} took={}ms", n % 97, n % 250)
-}
-
-/// Parses a line; `None` for a malformed one (the example's `parse` panics where this returns
-/// `None`: an unknown level, or no duration).
-fn try_parse(text: &str) -> Option<Event> {
-    let mut fields = text.split_whitespace();
-    let level = match fields.next() {
-        Some("INFO") => Level::Info,
-        Some("WARN") => Level::Warn,
-        Some("ERROR") => Level::Error,
-        _ => return None,
-    };
-    let millis = fields
-        .find_map(|field| field.strip_prefix("took="))
-        .and_then(|took| took.strip_suffix("ms"))
-        .and_then(|ms| ms.parse().ok())?;
-    Some(Event { level, millis })
-}
-
-/// Parses a line; panics on a malformed one, as the example does (the supervisor deals with it).
-fn parse(text: &str) -> Event {
-    try_parse(text).unwrap_or_else(|| panic!("{MALFORMED}: {text:?}"))
-}
-
-/// Keeps the malformed lines' panics off standard error; every other panic is reported as usual.
-fn quiet_panics() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let payload = info.payload();
-            let message = payload
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| payload.downcast_ref::<&str>().copied())
-                .unwrap_or("");
-            if !message.starts_with(MALFORMED) {
-                previous(info);
-            }
-        }));
-    });
-}
-
 /// Counts by level.
 #[derive(Default)]
 struct Levels {
@@ -375,7 +304,8 @@ fn bare() -> Duration {
 }
 
 fn pipeline(c: &mut Criterion) {
-    quiet_panics();
+    // Kept for the whole bench: the malformed lines' panics stay off standard error.
+    let _quiet = examples::expected_panics(MALFORMED);
     let mut group = c.benchmark_group("pipeline");
     group.throughput(Throughput::Elements(LINES));
     group.sample_size(10);
