@@ -28,8 +28,9 @@ mod on {
     /// What an actor keeps for tracing: its span, made on first use.
     pub(crate) type SpanSlot = OnceLock<tracing::Span>;
 
-    fn span<'a, M>(shared: &'a Shared<M>, executor: &str) -> &'a tracing::Span {
+    fn span<'a, M>(shared: &'a Shared<M>, executor: impl FnOnce() -> &'a str) -> &'a tracing::Span {
         shared.span.get_or_init(|| {
+            let executor = executor();
             tracing::info_span!(
                 target: "actor_core",
                 "actor",
@@ -40,9 +41,12 @@ mod on {
         })
     }
 
-    /// Enters the actor's span (made on first use, naming `executor`).
+    /// Enters the actor's span (made on first use, naming the executor `executor` gives).
     #[inline]
-    pub(crate) fn enter<M>(shared: &Shared<M>, executor: &str) -> Entered {
+    pub(crate) fn enter<'a, M>(
+        shared: &'a Shared<M>,
+        executor: impl FnOnce() -> &'a str,
+    ) -> Entered {
         Entered(span(shared, executor).clone().entered())
     }
 
@@ -100,7 +104,7 @@ mod off {
     pub(crate) type SpanSlot = ();
 
     #[inline(always)]
-    pub(crate) fn enter<M>(_: &Shared<M>, _: &str) -> Entered {
+    pub(crate) fn enter<'a, M>(_: &'a Shared<M>, _: impl FnOnce() -> &'a str) -> Entered {
         Entered
     }
 

@@ -64,7 +64,7 @@ pub(crate) fn run_handler<A: Actor>(
     restarter: Option<Box<dyn Restarter<A>>>,
 ) -> Outcome<A> {
     let shared = reader.shared.clone();
-    let _span = trace::enter(&shared, "thread");
+    let _span = trace::enter(&shared, || "thread");
     let mut ctx = Context::new(reader);
     ctx.restarter = restarter;
     let started = catch(|| actor.started(&mut ctx));
@@ -125,7 +125,7 @@ where
     F: FnOnce(Inbox<M>) -> Result<(), Exit>,
 {
     let shared = reader.shared.clone();
-    let _span = trace::enter(&shared, "thread");
+    let _span = trace::enter(&shared, || "thread");
     inspect::set_state(&shared.state, inspect::RUNNING);
     trace::started(&shared);
     shared.start_ok.store(true, SeqCst);

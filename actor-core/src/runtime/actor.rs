@@ -282,7 +282,8 @@ impl<A: Actor> Context<A> {
 
     /// Like [`ask`](Context::ask), with a deadline: if no reply has come `timeout` from now,
     /// `on_reply` gets `Err(NoReply::Timeout)` (a reply after that is handed back to the replier
-    /// by [`ReplyTo::reply`]). The deadline runs on the process-wide [`Timers`] service.
+    /// by [`ReplyTo::reply`]). The deadline runs on the process-wide [`Timers`] service (on a
+    /// foreign [`Executor`](crate::exec::Executor), on that executor's clock).
     ///
     /// # Errors
     ///
@@ -359,7 +360,8 @@ impl<A: Actor> Context<A> {
 
     /// Sends `msg` to this actor once, `delay` from now. The timer belongs to the actor: it does
     /// not keep the actor alive, and it is cancelled when the actor ends (or by
-    /// [`cancel_timer`](Context::cancel_timer)). It runs on the process-wide [`Timers`] service,
+    /// [`cancel_timer`](Context::cancel_timer)). It runs on the process-wide [`Timers`] service (on a
+    /// foreign [`Executor`](crate::exec::Executor), on that executor's clock),
     /// which never blocks on a mailbox: if a bounded mailbox is full at the deadline, the message
     /// goes to the dead letters ([`DeadLetters`](crate::DeadLetters)).
     ///

@@ -150,7 +150,7 @@ impl<A: Actor> Host<A::Msg> for PoolCell<A> {
 
 impl<A: Actor> Runnable for PoolCell<A> {
     fn run(self: Arc<Self>, budget: usize) -> PoolTurn {
-        let _span = trace::enter(&self.shared, self.place.kind());
+        let _span = trace::enter(&self.shared, || self.place.kind());
         let mut run = self.run.lock();
         let Run::Live {
             actor,
