@@ -201,24 +201,35 @@ fn a_thirty_second_timeout_runs_on_the_virtual_clock() {
     assert_eq!(sched.run().timers_fired(), 0);
 }
 
+/// Sets one-shot timers at 1, 2, .. 5 virtual seconds when it starts, and logs each.
+struct Alarms(Log);
+impl Actor for Alarms {
+    type Msg = u32;
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        for n in 1..=5 {
+            ctx.send_after(Duration::from_secs(u64::from(n)), n);
+        }
+    }
+    fn handle(&mut self, n: u32, _ctx: &mut Context<Self>) {
+        self.0.lock().unwrap().push(format!("alarm {n}"));
+    }
+}
+
 #[test]
-fn run_until_stops_the_clock_at_the_given_instant() {
+fn run_until_fires_the_timers_due_and_stops_the_clock_there() {
     let log = Log::default();
     let mut sched = Scheduler::new();
-    let a = sched.start(Recorder {
-        name: "a",
-        log: log.clone(),
-    });
-    let timers = (1..=5)
-        .map(|n| {
-            let addr = a.addr();
-            actor_core::Timers::new().send_after(&addr, Duration::from_secs(n), n as u32)
-        })
-        .count();
-    assert_eq!(timers, 5);
-    // Timers of the process-wide timer thread run on real time; the actor's own run here.
-    sched.run_until(Duration::from_secs(3));
-    assert_eq!(sched.now(), Duration::from_secs(3));
+    let alarms = sched.start(Alarms(log.clone()));
+    let report = sched.run_until(Duration::from_millis(3_500));
+    assert_eq!(report.timers_fired(), 3);
+    assert_eq!(log_of(&log), ["alarm 1", "alarm 2", "alarm 3"]);
+    assert_eq!(sched.now(), Duration::from_millis(3_500));
+    // The rest fire when the run goes on.
+    sched.run_for_time(Duration::from_secs(2));
+    assert_eq!(log_of(&log).len(), 5);
+    assert_eq!(sched.now(), Duration::from_millis(5_500));
+    alarms.close();
+    assert!(sched.join(alarms).is_ok());
 }
 
 struct Crasher;
