@@ -1,4 +1,5 @@
-//! The crate's one way to take a lock, and the one place `parking_lot` is imported.
+//! The crate's one way to take a lock, and the one place `parking_lot` is imported (and `loom`,
+//! for the model checks: see [`checked`]).
 //!
 //! Every `Mutex` in the crate guards plain data that no user code touches while the lock is held
 //! (or, where user code runs under it, data that stays consistent whatever the user code does),
@@ -62,6 +63,139 @@ pub(crate) fn get_mut<T: ?Sized>(mutex: &mut Mutex<T>) -> &mut T {
 /// caught inside.
 pub(crate) mod short {
     pub(crate) use parking_lot::{Condvar, Mutex, MutexGuard};
+}
+
+/// The atomics, locks and thread parking of the two lock-free protocols everything rests on: the
+/// admission gate of a thread actor's mailbox (`runtime/mailbox/gated.rs`, and the `addrs` and
+/// `signal` words its reader looks at) and the one-shot reply slot with the end watch
+/// (`runtime/ask.rs`). They take these types from here and from nowhere else.
+///
+/// A normal build re-exports the standard types: the same code as without this module. Built
+/// with `--cfg loom`, they are loom's, whose model checker runs the unit tests in the modules
+/// named `loom_model` through every interleaving (within `checked::PREEMPTIONS`) of the threads
+/// they start. Only those tests can run in such a build, since loom's types work
+/// only inside a model:
+///
+/// ```text
+/// bash scripts/loom.sh     # cargo rustc -p actor-core --lib --profile bench -- --cfg loom, then runs it
+/// ```
+pub(crate) mod checked {
+    #[cfg(not(loom))]
+    pub(crate) use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize};
+    #[cfg(not(loom))]
+    pub(crate) use std::sync::{Mutex, MutexGuard};
+    #[cfg(not(loom))]
+    pub(crate) use std::thread::{Thread, current, park, park_timeout, yield_now};
+
+    #[cfg(loom)]
+    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize};
+    #[cfg(loom)]
+    pub(crate) use loom::sync::{Mutex, MutexGuard};
+    #[cfg(loom)]
+    pub(crate) use loom::thread::yield_now;
+    /// What the models themselves use: their threads, and the condition variable of the channel
+    /// that stands in for crossbeam's.
+    #[cfg(all(test, loom))]
+    pub(crate) use loom::{sync::Condvar, thread};
+    #[cfg(loom)]
+    pub(crate) use parking::{Thread, current, park};
+
+    /// The model has no clock: a timed park returns at once, as a spurious wake-up may (every
+    /// caller checks its deadline and its condition again).
+    #[cfg(loom)]
+    pub(crate) fn park_timeout(_: std::time::Duration) {
+        loom::thread::yield_now();
+    }
+
+    /// Parking in the model: a token under a lock, as `std::thread::park` documents it (an
+    /// `unpark` stores the token, `park` takes it or waits for it), never waking spuriously.
+    /// loom's own `unpark` also wakes a thread that is blocked on a lock or a join, which the
+    /// standard one never does, and the ask slot unparks an asker that may have stopped waiting.
+    #[cfg(loom)]
+    mod parking {
+        use loom::sync::{Condvar, Mutex};
+        use std::sync::Arc;
+
+        /// A handle to unpark a thread of the model.
+        #[derive(Clone)]
+        pub(crate) struct Thread(Arc<Parker>);
+
+        struct Parker {
+            token: Mutex<bool>,
+            unparked: Condvar,
+        }
+
+        loom::thread_local! {
+            static PARKER: Arc<Parker> = Arc::new(Parker {
+                token: Mutex::new(false),
+                unparked: Condvar::new(),
+            });
+        }
+
+        /// The calling thread's handle.
+        pub(crate) fn current() -> Thread {
+            PARKER.with(|parker| Thread(Arc::clone(parker)))
+        }
+
+        /// Waits for the calling thread's token, and takes it.
+        pub(crate) fn park() {
+            PARKER.with(|parker| {
+                let mut token = super::lock(&parker.token);
+                while !*token {
+                    token = parker
+                        .unparked
+                        .wait(token)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                }
+                *token = false;
+            });
+        }
+
+        impl Thread {
+            /// Makes the thread's token available, waking it if it is parked.
+            pub(crate) fn unpark(&self) {
+                *super::lock(&self.0.token) = true;
+                self.0.unparked.notify_one();
+            }
+        }
+    }
+
+    /// Locks `mutex`, ignoring poisoning (as [`super::lock`]).
+    #[inline]
+    pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+        mutex
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Marks a store followed by a load of another atomic, both `SeqCst`, whose order the protocol
+    /// relies on (the two sides of a Dekker-style handshake: each side writes its flag, then reads
+    /// the other's). `SeqCst` accesses already give that order, so a normal build does nothing
+    /// here. loom models `SeqCst` accesses as acquire/release only and would report executions
+    /// that cannot happen; in the model this is the `SeqCst` fence that restores the order.
+    #[inline(always)]
+    pub(crate) fn store_load_order() {
+        #[cfg(loom)]
+        loom::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The preemption bound of the model checks: every interleaving in which the scheduler takes
+    /// the processor away from a runnable thread at most this many times is explored.
+    /// `LOOM_MAX_PREEMPTIONS` overrides it.
+    #[cfg(all(test, loom))]
+    pub(crate) const PREEMPTIONS: usize = 3;
+
+    /// Runs `body` under loom's model checker, once per interleaving of the threads it starts
+    /// (within [`PREEMPTIONS`]). A failed assertion, a deadlock (a thread blocked for good) or a
+    /// leaked loom object in any of them fails the test, naming the interleaving.
+    #[cfg(all(test, loom))]
+    pub(crate) fn model(body: impl Fn() + Sync + Send + 'static) {
+        let mut builder = loom::model::Builder::new();
+        if builder.preemption_bound.is_none() {
+            builder.preemption_bound = Some(PREEMPTIONS);
+        }
+        builder.check(body);
+    }
 }
 
 /// A value alone on its cache line (128 bytes covers adjacent-line prefetching on x86), so that

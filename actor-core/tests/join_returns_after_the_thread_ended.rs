@@ -1,6 +1,6 @@
 //! Contract 6: `join` returns only after the actor's thread has ended and its `stopped` hook has
 //! run, with the exit reason and the final state; `join_timeout` gives the handle back while the
-//! actor runs; dropping the handle detaches.
+//! actor runs; dropping the handle detaches (the actor runs on and ends as usual).
 
 use std::sync::mpsc;
 use std::time::Duration;
@@ -109,4 +109,47 @@ fn is_finished_turns_true_after_the_end() {
         ExitReason::Returned
     );
     handle.join().unwrap();
+}
+
+/// Reports each handled message and its end through channels, for an actor nobody joins.
+struct Reporting {
+    handled: mpsc::Sender<u32>,
+    stopped: mpsc::Sender<ExitReason>,
+}
+
+impl Actor for Reporting {
+    type Msg = u32;
+    fn handle(&mut self, n: u32, _ctx: &mut Context<Self>) {
+        let _ = self.handled.send(n);
+    }
+    fn stopped(&mut self, reason: &ExitReason) {
+        let _ = self.stopped.send(reason.clone());
+    }
+}
+
+on_every_executor! {
+/// Dropping the handle detaches: the actor runs on, handles what is sent afterwards, and ends as
+/// usual (its `stopped` hook runs, monitors learn the reason) when its last address goes.
+fn dropping_the_handle_detaches(exec) {
+    let (handled_tx, handled) = mpsc::channel();
+    let (stopped_tx, stopped) = mpsc::channel();
+    let handle = exec.spawn(Reporting {
+        handled: handled_tx,
+        stopped: stopped_tx,
+    });
+    let addr = handle.addr();
+    let down = addr.monitor();
+    addr.send(1).unwrap();
+    drop(handle);
+    addr.send(2).unwrap();
+    assert_eq!(handled.recv_timeout(Duration::from_secs(30)), Ok(1));
+    assert_eq!(handled.recv_timeout(Duration::from_secs(30)), Ok(2));
+    assert!(addr.is_alive(), "a detached actor runs while an address is left");
+    drop(addr);
+    assert_eq!(
+        stopped.recv_timeout(Duration::from_secs(30)),
+        Ok(ExitReason::Closed)
+    );
+    assert_eq!(down.wait().reason(), &ExitReason::Closed);
+}
 }

@@ -180,3 +180,75 @@ fn a_panic_in_a_dropped_pooled_state_spares_the_worker() {
     assert_eq!(survivor.join().into_state().0, 5);
     assert_eq!(pool.threads(), 1);
 }
+
+/// The payload of the panic that ended an actor comes back with the outcome, so the joiner can
+/// carry the panic on with `resume_unwind`, as with a thread's `join`.
+mod the_panic_payload_is_kept {
+    use super::common::Exec;
+    use actor_core::{Actor, Context};
+
+    #[derive(Debug, PartialEq)]
+    struct Custom(u32);
+
+    struct Throws;
+    impl Actor for Throws {
+        type Msg = u32;
+        fn handle(&mut self, n: u32, _ctx: &mut Context<Self>) {
+            std::panic::panic_any(Custom(n));
+        }
+    }
+
+    fn check(exec: Exec) {
+        let handle = exec.spawn(Throws);
+        handle.addr().send(5).unwrap();
+        let outcome = handle.join();
+        assert!(outcome.is_panic());
+        assert_eq!(
+            outcome
+                .panic_payload()
+                .and_then(|p| p.downcast_ref::<Custom>()),
+            Some(&Custom(5))
+        );
+        let payload = outcome.into_panic().expect("a payload");
+        let resumed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            std::panic::resume_unwind(payload)
+        }));
+        assert_eq!(
+            resumed.unwrap_err().downcast::<Custom>().ok().map(|c| *c),
+            Some(Custom(5))
+        );
+    }
+
+    #[test]
+    fn thread() {
+        check(Exec::Thread);
+    }
+
+    #[test]
+    fn pool() {
+        check(Exec::Pool);
+    }
+
+    #[test]
+    fn a_normal_end_has_no_payload() {
+        let handle = actor_core::spawn(Throws);
+        handle.addr().close();
+        assert!(handle.join().into_panic().is_none());
+    }
+
+    #[test]
+    fn a_task_panic_keeps_its_payload() {
+        let pool = actor_core::ThreadPool::new(1);
+        let err = pool
+            .submit(|| -> u8 { std::panic::panic_any(Custom(9)) })
+            .join()
+            .unwrap_err();
+        let copy = err.clone();
+        assert_eq!(
+            err.into_panic().downcast::<Custom>().ok().map(|c| *c),
+            Some(Custom(9))
+        );
+        // A clone that comes second gets the message.
+        assert!(copy.into_panic().downcast::<String>().is_ok());
+    }
+}

@@ -146,3 +146,100 @@ fn select_mixes_sends_and_receives_of_different_types() {
     op.send(&tx_out, 2).unwrap();
     assert_eq!(rx_out.recv(), Ok(2));
 }
+
+/// Misusing a selected operation is a panic the caller can catch, never an abort, and a selected
+/// receive is released so its channel goes on working.
+mod misuse_is_a_catchable_panic {
+    use actor_core::{Select, channel};
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    fn message_of(payload: Box<dyn std::any::Any + Send>) -> String {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn completing_with_a_clone_of_the_registered_receiver() {
+        let (tx, rx) = channel::unbounded::<u32>();
+        let clone = rx.clone();
+        tx.send(1).unwrap();
+        tx.send(2).unwrap();
+        let caught = catch_unwind(AssertUnwindSafe(|| {
+            let mut sel = Select::new();
+            sel.recv(&rx);
+            sel.select().recv(&clone)
+        }));
+        let message = message_of(caught.unwrap_err());
+        assert!(message.contains("not the one registered"), "{message}");
+        // The misused operation took message 1; the channel goes on with 2.
+        assert_eq!(rx.try_recv(), Ok(2));
+    }
+
+    #[test]
+    fn another_panic_before_the_operation_is_completed() {
+        let (tx, rx) = channel::bounded::<u32>(1);
+        tx.send(1).unwrap();
+        let caught = catch_unwind(AssertUnwindSafe(|| {
+            let mut sel = Select::new();
+            sel.recv(&rx);
+            let _op = sel.select();
+            panic!("the caller's own bug");
+        }));
+        assert_eq!(message_of(caught.unwrap_err()), "the caller's own bug");
+        // The abandoned receive was released: the bounded channel has room again.
+        assert_eq!(tx.try_send(3).map_err(|e| e.into_inner()), Ok(()));
+        assert_eq!(rx.try_recv(), Ok(3));
+    }
+
+    #[test]
+    fn dropping_an_operation_without_completing_it() {
+        let (tx, rx) = channel::unbounded::<u32>();
+        tx.send(1).unwrap();
+        let caught = catch_unwind(AssertUnwindSafe(|| {
+            let mut sel = Select::new();
+            sel.recv(&rx);
+            drop(sel.select());
+        }));
+        let message = message_of(caught.unwrap_err());
+        assert!(message.contains("without completing it"), "{message}");
+        tx.send(2).unwrap();
+        assert_eq!(rx.try_recv(), Ok(2));
+    }
+
+    #[test]
+    fn completing_a_send_with_another_sender() {
+        let (tx, _rx) = channel::unbounded::<u32>();
+        let (other_tx, other_rx) = channel::unbounded::<u32>();
+        let caught = catch_unwind(AssertUnwindSafe(|| {
+            let mut sel = Select::new();
+            sel.send(&tx);
+            sel.select().send(&other_tx, 5)
+        }));
+        let message = message_of(caught.unwrap_err());
+        assert!(message.contains("not the one registered"), "{message}");
+        assert!(
+            other_rx.try_recv().is_err(),
+            "nothing was sent on the other channel"
+        );
+        // The registered channel keeps a slot set aside that no message will fill (see
+        // `SelectedOperation`): its receiving side would wait for it when dropped. Keep it.
+        std::mem::forget((tx, _rx));
+    }
+
+    #[test]
+    fn completing_a_receive_as_a_send() {
+        let (tx, rx) = channel::unbounded::<u32>();
+        tx.send(1).unwrap();
+        let caught = catch_unwind(AssertUnwindSafe(|| {
+            let mut sel = Select::new();
+            sel.recv(&rx);
+            sel.select().send(&tx, 2)
+        }));
+        assert!(caught.is_err());
+        tx.send(3).unwrap();
+        assert_eq!(rx.try_recv(), Ok(3));
+    }
+}

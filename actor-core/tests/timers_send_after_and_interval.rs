@@ -249,3 +249,46 @@ fn dropping_a_timers_service_cancels_its_timers_and_releases_the_addrs() {
     assert_eq!(seen.iter().count(), 0);
     assert!(!timer.cancel());
 }
+
+/// `cancel` on a live interval timer returns `true` and, when it returns, the timer's closure
+/// (and what it holds) is gone, also when the cancel comes while the timer is sending: its
+/// closure builds each message slowly, so many of the rounds catch it in the middle of a send.
+#[test]
+fn cancel_of_a_live_interval_timer_is_true_and_drops_the_closure_first() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+
+    /// Sets its flag when dropped.
+    struct Marker(Arc<AtomicBool>);
+    impl Drop for Marker {
+        fn drop(&mut self) {
+            self.0.store(true, SeqCst);
+        }
+    }
+
+    let handle = actor_core::spawn_fn(|inbox: actor_core::Inbox<u64>| {
+        while inbox.recv().is_ok() {}
+        Ok(())
+    });
+    let addr = handle.addr();
+    for round in 0..300 {
+        let dropped = Arc::new(AtomicBool::new(false));
+        let marker = Marker(Arc::clone(&dropped));
+        let (fired_tx, fired) = std::sync::mpsc::channel();
+        let timer = actor_core::send_interval(&addr, Duration::from_micros(1), move || {
+            let _hold = &marker;
+            let _ = fired_tx.send(());
+            // Some work inside the send, so that the cancel below often lands in it.
+            (0..2_000u64).fold(0, |acc, n| std::hint::black_box(acc ^ n))
+        });
+        fired.recv().unwrap(); // the timer is live and firing
+        assert!(timer.cancel(), "round {round}: cancel stopped a live timer");
+        assert!(
+            dropped.load(SeqCst),
+            "round {round}: cancel returned before the closure was dropped"
+        );
+    }
+    addr.close();
+    drop(addr);
+    assert!(!handle.join().is_panic());
+}

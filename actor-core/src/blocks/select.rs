@@ -28,6 +28,7 @@ use thiserror::Error;
 use crate::chan::cb;
 use crate::channel::{Receiver, RecvError, RecvTimeoutError, Sender, TryRecvError};
 use crate::runtime::error::SendError;
+use crate::runtime::unwind::drop_caught;
 
 /// Waits for the first message from any of `receivers` and returns its position in the slice
 /// with the message.
@@ -191,6 +192,40 @@ fn recv_first<T>(receivers: &[&Receiver<T>], wait: Wait) -> Result<(usize, T), F
 /// ```
 pub struct Select<'a> {
     inner: cb::Select<'a>,
+    /// What each operation was registered with, by index: a selected operation checks the handle
+    /// it is completed with against it, and releases the channel with it if it is not completed.
+    ops: Vec<Option<Registered<'a>>>,
+}
+
+/// An operation's registration: the address of the registered handle, and for a receive the
+/// receiver itself (type-erased), so an operation that is not completed can still be released.
+#[derive(Clone, Copy)]
+struct Registered<'a> {
+    handle: usize,
+    release: Release<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Release<'a> {
+    Recv(&'a (dyn Drain + 'a)),
+    Send,
+}
+
+/// Completes a selected receive whatever its message type: takes the message the channel set
+/// aside for the operation and drops it (a panic in its `Drop` is caught).
+trait Drain {
+    fn drain(&self, op: cb::SelectedOperation<'_>);
+}
+
+impl<T> Drain for Receiver<T> {
+    fn drain(&self, op: cb::SelectedOperation<'_>) {
+        let _ = drop_caught(op.recv(&self.inner));
+    }
+}
+
+/// The address crossbeam identifies a registered handle by.
+fn address_of<H>(handle: &H) -> usize {
+    std::ptr::from_ref(handle).addr()
 }
 
 impl<'a> Select<'a> {
@@ -203,6 +238,7 @@ impl<'a> Select<'a> {
     pub fn new() -> Select<'a> {
         Select {
             inner: cb::Select::new(),
+            ops: Vec::new(),
         }
     }
 
@@ -216,7 +252,9 @@ impl<'a> Select<'a> {
     /// ```
     #[inline]
     pub fn recv<T>(&mut self, rx: &'a Receiver<T>) -> usize {
-        self.inner.recv(&rx.inner)
+        let index = self.inner.recv(&rx.inner);
+        self.register(index, address_of(&rx.inner), Release::Recv(rx));
+        index
     }
 
     /// Adds a send on `tx`; returns the operation's index. The operation is ready when the
@@ -233,7 +271,25 @@ impl<'a> Select<'a> {
     /// ```
     #[inline]
     pub fn send<T>(&mut self, tx: &'a Sender<T>) -> usize {
-        self.inner.send(&tx.inner)
+        let index = self.inner.send(&tx.inner);
+        self.register(index, address_of(&tx.inner), Release::Send);
+        index
+    }
+
+    fn register(&mut self, index: usize, handle: usize, release: Release<'a>) {
+        if self.ops.len() <= index {
+            self.ops.resize(index + 1, None);
+        }
+        self.ops[index] = Some(Registered { handle, release });
+    }
+
+    fn selected(&self, inner: cb::SelectedOperation<'a>) -> SelectedOperation<'a> {
+        let index = inner.index();
+        SelectedOperation {
+            inner: Some(inner),
+            index,
+            registered: self.ops.get(index).copied().flatten(),
+        }
     }
 
     /// Removes the operation with this index; the other indices stay valid.
@@ -261,6 +317,9 @@ impl<'a> Select<'a> {
     #[inline]
     pub fn remove(&mut self, index: usize) {
         self.inner.remove(index);
+        if let Some(op) = self.ops.get_mut(index) {
+            *op = None;
+        }
     }
 
     /// Waits until one of the operations is ready and selects it.
@@ -278,9 +337,8 @@ impl<'a> Select<'a> {
     /// ```
     #[inline]
     pub fn select(&mut self) -> SelectedOperation<'a> {
-        SelectedOperation {
-            inner: self.inner.select(),
-        }
+        let inner = self.inner.select();
+        self.selected(inner)
     }
 
     /// Selects an operation that is ready now, without blocking.
@@ -298,7 +356,7 @@ impl<'a> Select<'a> {
     #[inline]
     pub fn try_select(&mut self) -> Result<SelectedOperation<'a>, TrySelectError> {
         match self.inner.try_select() {
-            Ok(inner) => Ok(SelectedOperation { inner }),
+            Ok(inner) => Ok(self.selected(inner)),
             Err(_) => Err(TrySelectError),
         }
     }
@@ -324,7 +382,7 @@ impl<'a> Select<'a> {
         timeout: Duration,
     ) -> Result<SelectedOperation<'a>, SelectTimeoutError> {
         match self.inner.select_timeout(timeout) {
-            Ok(inner) => Ok(SelectedOperation { inner }),
+            Ok(inner) => Ok(self.selected(inner)),
             Err(_) => Err(SelectTimeoutError),
         }
     }
@@ -351,7 +409,7 @@ impl<'a> Select<'a> {
         deadline: Instant,
     ) -> Result<SelectedOperation<'a>, SelectTimeoutError> {
         match self.inner.select_deadline(deadline) {
-            Ok(inner) => Ok(SelectedOperation { inner }),
+            Ok(inner) => Ok(self.selected(inner)),
             Err(_) => Err(SelectTimeoutError),
         }
     }
@@ -375,11 +433,42 @@ impl fmt::Debug for Select<'_> {
 ///
 /// # Panics
 ///
-/// Dropping it without completing it panics: the channel has set the message (or the slot)
-/// aside for this operation, and leaving it there could block other threads.
+/// The channel has set a message (or, for a send, a slot) aside for this operation, so it must be
+/// completed, with the handle it was registered with. Misuse is a panic you can catch, never an
+/// abort, and the channel stays usable where it can:
+///
+/// - Completing it with another handle (even a clone of the registered one) panics.
+/// - Dropping it without completing it panics, unless the thread is already unwinding from
+///   another panic (then the drop only releases the operation, quietly).
+///
+/// Either way a selected *receive* is first completed with the registered receiver and its
+/// message dropped, so the channel goes on as if it had been received. A selected *send* cannot be
+/// completed without a message: its slot stays set aside for good, and the channel's receiving
+/// side waits for it (a receive that reaches the slot, and dropping the last receiver, block).
+/// Compute what you send before you select, and complete a send with its registered sender.
+///
+/// ```
+/// use actor_core::{Select, channel};
+///
+/// let (tx, rx) = channel::unbounded::<u8>();
+/// let (_other_tx, other_rx) = channel::unbounded::<u8>();
+/// tx.send(1).unwrap();
+/// tx.send(2).unwrap();
+/// let misused = std::panic::catch_unwind(|| {
+///     let mut sel = Select::new();
+///     sel.recv(&rx);
+///     let op = sel.select();
+///     let _ = op.recv(&other_rx); // not the registered receiver: panics
+/// });
+/// assert!(misused.is_err());
+/// assert_eq!(rx.recv(), Ok(2)); // message 1 went with the misused operation
+/// ```
 #[must_use = "a selected operation must be completed with `recv` or `send`"]
 pub struct SelectedOperation<'a> {
-    inner: cb::SelectedOperation<'a>,
+    /// `None` once completed or released.
+    inner: Option<cb::SelectedOperation<'a>>,
+    index: usize,
+    registered: Option<Registered<'a>>,
 }
 
 impl SelectedOperation<'_> {
@@ -396,7 +485,7 @@ impl SelectedOperation<'_> {
     /// ```
     #[inline]
     pub fn index(&self) -> usize {
-        self.inner.index()
+        self.index
     }
 
     /// Completes a selected receive.
@@ -407,7 +496,9 @@ impl SelectedOperation<'_> {
     ///
     /// # Panics
     ///
-    /// If `rx` is not the receiver registered for this operation.
+    /// If `rx` is not the receiver registered for this operation (a clone of it is another
+    /// receiver), or the operation is a send. The operation is released first (see
+    /// [`SelectedOperation`]).
     ///
     /// ```
     /// let (tx, rx) = actor_core::channel::unbounded::<u8>();
@@ -417,8 +508,23 @@ impl SelectedOperation<'_> {
     /// assert_eq!(sel.select().recv(&rx), Err(actor_core::channel::RecvError));
     /// ```
     #[inline]
-    pub fn recv<T>(self, rx: &Receiver<T>) -> Result<T, RecvError> {
-        self.inner.recv(&rx.inner).map_err(|_| RecvError)
+    pub fn recv<T>(mut self, rx: &Receiver<T>) -> Result<T, RecvError> {
+        match (self.inner.take(), self.registered) {
+            (Some(op), Some(registered))
+                if registered.handle == address_of(&rx.inner)
+                    && matches!(registered.release, Release::Recv(_)) =>
+            {
+                op.recv(&rx.inner).map_err(|_| RecvError)
+            }
+            (op, _) => {
+                self.release(op);
+                panic!(
+                    "SelectedOperation::recv: the receiver passed is not the one registered for \
+                     operation {}",
+                    self.index
+                )
+            }
+        }
     }
 
     /// Completes a selected send.
@@ -429,7 +535,9 @@ impl SelectedOperation<'_> {
     ///
     /// # Panics
     ///
-    /// If `tx` is not the sender registered for this operation.
+    /// If `tx` is not the sender registered for this operation (a clone of it is another sender),
+    /// or the operation is a receive. The operation is released first (see
+    /// [`SelectedOperation`]); the message is dropped with the panic.
     ///
     /// ```
     /// let (tx, rx) = actor_core::channel::unbounded();
@@ -439,8 +547,48 @@ impl SelectedOperation<'_> {
     /// assert_eq!(sel.select().send(&tx, 9).unwrap_err().into_inner(), 9);
     /// ```
     #[inline]
-    pub fn send<T>(self, tx: &Sender<T>, msg: T) -> Result<(), SendError<T>> {
-        self.inner.send(&tx.inner, msg).map_err(|e| SendError(e.0))
+    pub fn send<T>(mut self, tx: &Sender<T>, msg: T) -> Result<(), SendError<T>> {
+        match (self.inner.take(), self.registered) {
+            (Some(op), Some(registered))
+                if registered.handle == address_of(&tx.inner)
+                    && matches!(registered.release, Release::Send) =>
+            {
+                op.send(&tx.inner, msg).map_err(|e| SendError(e.0))
+            }
+            (op, _) => {
+                self.release(op);
+                let _ = drop_caught(msg);
+                panic!(
+                    "SelectedOperation::send: the sender passed is not the one registered for \
+                     operation {}",
+                    self.index
+                )
+            }
+        }
+    }
+
+    /// Gives up an operation that will not be completed as asked: a receive is completed with
+    /// the registered receiver (its message dropped); a send is forgotten (crossbeam's operation
+    /// panics when dropped, and a second panic while unwinding would abort).
+    fn release(&mut self, op: Option<cb::SelectedOperation<'_>>) {
+        let Some(op) = op else { return };
+        match self.registered.map(|registered| registered.release) {
+            Some(Release::Recv(receiver)) => receiver.drain(op),
+            Some(Release::Send) | None => std::mem::forget(op),
+        }
+    }
+}
+
+impl Drop for SelectedOperation<'_> {
+    fn drop(&mut self) {
+        let Some(op) = self.inner.take() else { return };
+        self.release(Some(op));
+        if !std::thread::panicking() {
+            panic!(
+                "dropped the SelectedOperation for operation {} without completing it",
+                self.index
+            );
+        }
     }
 }
 

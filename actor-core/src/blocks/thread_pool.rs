@@ -2,6 +2,7 @@
 //! `ThreadPoolExecutor`), its scoped form, and `TaskHandle`, the result of one task.
 
 use crate::sync;
+use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -12,7 +13,7 @@ use std::time::Duration;
 use thiserror::Error;
 
 use crate::chan::{Receiver, RecvTimeoutError, Sender, bounded, unbounded};
-use crate::runtime::unwind::catch;
+use crate::runtime::unwind::{Panic, catch, catch_panic};
 
 /// A pool of at most `max_workers` threads that run submitted closures: the recipe's
 /// `ThreadPoolExecutor`.
@@ -79,7 +80,7 @@ pub struct PoolScope<'scope, 'env> {
 /// assert_eq!(handle.join().unwrap(), 42);
 /// ```
 pub struct TaskHandle<T> {
-    result: Receiver<Result<T, String>>,
+    result: Receiver<Result<T, TaskPanic>>,
 }
 
 /// A task panicked; the panic was caught on the worker, which goes on with other tasks.
@@ -90,10 +91,29 @@ pub struct TaskHandle<T> {
 /// assert_eq!(err.message(), "boom");
 /// assert_eq!(err.to_string(), "task panicked: boom");
 /// ```
-#[derive(Error, Clone, Debug, PartialEq, Eq)]
+#[derive(Error, Clone)]
 #[error("task panicked: {message}")]
 pub struct TaskPanic {
     message: String,
+    /// The panic's payload; shared by clones, taken by the first [`TaskPanic::into_panic`].
+    payload: Arc<Mutex<Option<Box<dyn Any + Send>>>>,
+}
+
+/// Two task panics are equal when their messages are (payloads cannot be compared).
+impl PartialEq for TaskPanic {
+    fn eq(&self, other: &TaskPanic) -> bool {
+        self.message == other.message
+    }
+}
+
+impl Eq for TaskPanic {}
+
+impl fmt::Debug for TaskPanic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TaskPanic")
+            .field("message", &self.message)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TaskPanic {
@@ -112,6 +132,28 @@ impl TaskPanic {
     /// ```
     pub fn into_message(self) -> String {
         self.message
+    }
+
+    /// The panic's payload (what `panic!` or [`std::panic::panic_any`] was given), to carry the
+    /// panic on with [`std::panic::resume_unwind`]. The first call among clones of one
+    /// `TaskPanic` gets the payload itself; later ones get the message as a `String` payload.
+    ///
+    /// ```
+    /// let pool = actor_core::ThreadPool::new(1);
+    /// let err = pool.submit(|| -> u8 { std::panic::panic_any(7_i64) }).join().unwrap_err();
+    /// let payload = err.into_panic();
+    /// assert_eq!(payload.downcast_ref::<i64>(), Some(&7));
+    /// ```
+    pub fn into_panic(self) -> Box<dyn Any + Send> {
+        let taken = sync::lock(&self.payload).take();
+        taken.unwrap_or_else(|| Box::new(self.message))
+    }
+
+    fn caught(panic: Panic) -> TaskPanic {
+        TaskPanic {
+            message: panic.message,
+            payload: Arc::new(Mutex::new(Some(panic.payload))),
+        }
     }
 }
 
@@ -174,7 +216,7 @@ impl<'a> Queue<'a> {
         let (result_tx, result) = bounded(1);
         let idle = Arc::clone(&self.idle);
         let job: Job<'a> = Box::new(move || {
-            let outcome = catch(task);
+            let outcome = catch_panic(task).map_err(TaskPanic::caught);
             idle.fetch_add(1, SeqCst);
             // The handle may be gone (detached): then the result is dropped.
             let _ = result_tx.send(outcome);
@@ -450,7 +492,7 @@ impl<T> TaskHandle<T> {
     /// ```
     pub fn join(self) -> Result<T, TaskPanic> {
         match self.result.recv() {
-            Ok(result) => result.map_err(|message| TaskPanic { message }),
+            Ok(result) => result,
             Err(_) => Err(lost()),
         }
     }
@@ -473,7 +515,7 @@ impl<T> TaskHandle<T> {
     /// ```
     pub fn join_timeout(self, timeout: Duration) -> Result<Result<T, TaskPanic>, TaskHandle<T>> {
         match self.result.recv_timeout(timeout) {
-            Ok(result) => Ok(result.map_err(|message| TaskPanic { message })),
+            Ok(result) => Ok(result),
             Err(RecvTimeoutError::Timeout) => Err(self),
             Err(RecvTimeoutError::Disconnected) => Ok(Err(lost())),
         }
@@ -497,6 +539,7 @@ impl<T> TaskHandle<T> {
 fn lost() -> TaskPanic {
     TaskPanic {
         message: "the task ended without a result".to_owned(),
+        payload: Arc::new(Mutex::new(None)),
     }
 }
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::lifecycle::dead_letter::{self, DeadReason};
 use crate::runtime::mailbox::Link;
-use crate::runtime::unwind::catch;
+use crate::runtime::unwind::{catch, drop_caught};
 use crate::{Addr, TrySendError};
 
 /// Sends `msg` to `addr` once, `delay` from now, on the process-wide [`Timers`] service.
@@ -180,6 +180,9 @@ struct Status {
     missed: AtomicU64,
     finished: AtomicBool,
     cancelled: AtomicBool,
+    /// Set by the timer thread when a cancel that came while the timer fired stopped its next
+    /// firings (the cancel found no timer left to remove, but it did stop one).
+    stopped_while_firing: AtomicBool,
 }
 
 /// What one send of a timer did.
@@ -224,9 +227,10 @@ impl Service {
         }
         drop(queue);
         status.finished.store(true, SeqCst);
-        let stopped = timer.is_some() || firing_itself;
-        // The timer may hold the last Addr or an unsent message: drop them outside the lock.
-        drop(timer);
+        let stopped = timer.is_some() || firing_itself || status.stopped_while_firing.load(SeqCst);
+        // The timer may hold the last Addr or an unsent message: drop them outside the lock, and
+        // catch a panic in their `Drop` (user code).
+        let _ = drop_caught(timer);
         stopped
     }
 }
@@ -516,10 +520,11 @@ fn run(service: &Service) {
         };
 
         queue = sync::lock(&service.queue);
-        queue.firing = None;
-        service.fired.notify_all();
+        let cancelled = timer.status.cancelled.load(SeqCst);
         match timer.period {
-            Some(period) if again && !queue.shutdown && !timer.status.cancelled.load(SeqCst) => {
+            Some(period) if again && !queue.shutdown && !cancelled => {
+                queue.firing = None;
+                service.fired.notify_all();
                 let now = Instant::now();
                 timer.due = due.checked_add(period).and_then(|after| {
                     if after <= now {
@@ -534,10 +539,18 @@ fn run(service: &Service) {
                 queue.timers.insert(id, timer);
             }
             _ => {
+                if again && cancelled {
+                    // A cancel waits for this firing to end: it stopped a live interval timer.
+                    timer.status.stopped_while_firing.store(true, SeqCst);
+                }
                 drop(queue);
                 timer.status.finished.store(true, SeqCst);
-                drop(timer);
+                // Dropped before `firing` is cleared, so that a cancel waiting for this firing
+                // returns only once the closure (and the `Addr` in it) is gone.
+                let _ = drop_caught(timer);
                 queue = sync::lock(&service.queue);
+                queue.firing = None;
+                service.fired.notify_all();
             }
         }
     }
@@ -555,7 +568,9 @@ impl Drop for Timers {
         for timer in &timers {
             timer.status.finished.store(true, SeqCst);
         }
-        drop(timers);
+        for timer in timers {
+            let _ = drop_caught(timer);
+        }
         if let Some(thread) = self.thread.take() {
             if thread.thread().id() != std::thread::current().id() {
                 // User code on the timer thread runs under `catch`: it cannot have panicked.

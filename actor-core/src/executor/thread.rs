@@ -10,8 +10,8 @@ use crate::lifecycle::inspect::{self, Inspect};
 use crate::runtime::error::Exit;
 use crate::runtime::handle::{Outcome, Spawned};
 use crate::runtime::mailbox::{Link, Next, Reader, Shared, Wait};
-use crate::runtime::run::{self, Restarter};
-use crate::runtime::unwind::catch;
+use crate::runtime::run::{self, Restarter, RunEnd};
+use crate::runtime::unwind::{Guarded, catch_panic};
 use crate::trace;
 use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Inbox, Mailbox};
 
@@ -45,7 +45,7 @@ where
     // The handle's own address exists before the thread starts: an actor with no address ends
     // at once.
     let own_addr = Addr::new(link.clone());
-    match thread.spawn(move || run(reader)) {
+    match thread.spawn(move || Guarded::new(run(reader))) {
         Ok(thread) => Ok(ActorHandle::threaded(link, own_addr, thread)),
         Err(error) => {
             // Whoever `prepare` told about the actor learns that it never ran.
@@ -67,38 +67,36 @@ pub(crate) fn run_handler<A: Actor>(
     let _span = trace::enter(&shared, || "thread");
     let mut ctx = Context::new(reader);
     ctx.restarter = restarter;
-    let started = catch(|| actor.started(&mut ctx));
+    let started = catch_panic(|| actor.started(&mut ctx));
     inspect::set_state(&shared.state, inspect::RUNNING);
     trace::started(&shared);
     shared.start_ok.store(started.is_ok(), SeqCst);
     shared.started.set();
     let failed_start = match started {
-        Err(panic) => run::recover(&mut actor, &mut ctx, ExitReason::Panicked(panic)).err(),
+        Err(panic) => run::recover(&mut actor, &mut ctx, panic.into()).err(),
         Ok(()) => None,
     };
-    let mut reason = match failed_start {
-        Some(reason) => reason,
+    let mut end = match failed_start {
+        Some(end) => end,
         None => loop {
             match ctx.reader.next(Wait::Block) {
                 Next::Msg(msg) => {
-                    let handled = catch(|| actor.handle(msg, &mut ctx));
+                    let handled = catch_panic(|| actor.handle(msg, &mut ctx));
                     run::count_handled(&shared);
                     if let Err(panic) = handled {
                         if ctx.is_supervised() {
                             run::report_panicked_message(&shared);
                         }
-                        if let Err(reason) =
-                            run::recover(&mut actor, &mut ctx, ExitReason::Panicked(panic))
-                        {
-                            break reason;
+                        if let Err(end) = run::recover(&mut actor, &mut ctx, panic.into()) {
+                            break end;
                         }
                     }
                 }
-                Next::End(ending) => break shared.end_reason(ending),
+                Next::End(ending) => break RunEnd::of(shared.end_reason(ending)),
                 Next::Empty => {}
                 Next::Restart => {
-                    if let Err(reason) = run::restart_requested(&mut actor, &mut ctx) {
-                        break reason;
+                    if let Err(end) = run::restart_requested(&mut actor, &mut ctx) {
+                        break end;
                     }
                 }
             }
@@ -106,16 +104,16 @@ pub(crate) fn run_handler<A: Actor>(
     };
     inspect::set_state(&shared.state, inspect::STOPPING);
     let mut undelivered = ctx.reader.finish();
-    if let Err(panic) = catch(|| actor.stopped(&reason)) {
-        reason = ExitReason::Panicked(panic);
+    if let Err(panic) = catch_panic(|| actor.stopped(&end.reason)) {
+        end = panic.into();
     }
     drop(ctx);
     let count = undelivered.len();
     if run::outcome_ready(&shared) {
         run::route_leftovers(&shared, std::mem::take(&mut undelivered));
     }
-    run::end_run(&shared, &reason, count);
-    Outcome::new(reason, actor, undelivered)
+    run::end_run(&shared, &end.reason, count);
+    Outcome::new(end, actor, undelivered)
 }
 
 /// The pull-style loop: the body takes messages from its [`Inbox`].
@@ -132,15 +130,15 @@ where
     shared.started.set();
     let reader = Rc::new(RefCell::new(reader));
     let inbox = Inbox::new(Rc::clone(&reader));
-    let reason = match catch(move || body(inbox)) {
+    let end = match catch_panic(move || body(inbox)) {
         // A body that saw the end (`while let Ok(msg) = inbox.recv()`) and then returned ends
         // for the mailbox's reason; one that returned before that ended by itself.
-        Ok(Ok(())) => match reader.borrow().ending() {
+        Ok(Ok(())) => RunEnd::of(match reader.borrow().ending() {
             Some(ending) => shared.end_reason(ending),
             None => ExitReason::Returned,
-        },
-        Ok(Err(exit)) => exit.reason,
-        Err(panic) => ExitReason::Panicked(panic),
+        }),
+        Ok(Err(exit)) => RunEnd::of(exit.reason),
+        Err(panic) => panic.into(),
     };
     let mut undelivered = reader.borrow_mut().finish();
     drop(reader);
@@ -148,6 +146,6 @@ where
     if run::outcome_ready(&shared) {
         run::route_leftovers(&shared, std::mem::take(&mut undelivered));
     }
-    run::end_run(&shared, &reason, count);
-    Outcome::new(reason, (), undelivered)
+    run::end_run(&shared, &end.reason, count);
+    Outcome::new(end, (), undelivered)
 }

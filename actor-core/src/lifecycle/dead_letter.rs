@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::ActorId;
 use crate::runtime::mailbox::Shared;
-use crate::runtime::unwind::catch;
+use crate::runtime::unwind::{catch, drop_caught};
 
 /// Why a message became a dead letter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -197,8 +197,14 @@ impl DeadLetters {
         crate::trace::dead_letter(&letter);
         self.inner.count.fetch_add(1, SeqCst);
         let hook = crate::sync::read(&self.inner.hook).clone();
-        if let Some(hook) = hook {
-            let _ = catch(move || hook(letter));
+        // The hook is user code, and so is the `Drop` of the value when no hook takes it.
+        match hook {
+            Some(hook) => {
+                let _ = catch(move || hook(letter));
+            }
+            None => {
+                let _ = drop_caught(letter);
+            }
         }
     }
 }

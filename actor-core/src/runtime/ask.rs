@@ -10,18 +10,21 @@
 //! a call instead of a thread. Whatever settles the slot first (the reply, the port dropped, the
 //! deadline on the timer thread, or the end of the asked actor's run through its end watch) takes
 //! the call and sends the outcome to the asker as a message; every later attempt finds it gone.
+//!
+//! The slot's and the end watch's atomics, locks and parking come from `crate::sync::checked`, so
+//! the unit tests in `loom_model` run this code under loom's model checker.
 
-use crate::sync;
+use crate::sync::checked::{self, AtomicBool, AtomicU64, AtomicUsize, Mutex, Thread};
 use std::fmt;
-use std::sync::atomic::{
-    AtomicBool, AtomicU64, AtomicUsize, Ordering::Acquire, Ordering::Release, Ordering::SeqCst,
-};
-use std::sync::{Arc, Mutex, Weak};
-use std::thread::{self, Thread};
+use std::sync::atomic::{Ordering::Acquire, Ordering::Release, Ordering::SeqCst};
+use std::sync::{Arc, Weak};
 use std::time::Instant;
 
 use crate::executor::foreign::OwnTimer;
 use crate::lifecycle::Down;
+
+#[cfg(all(test, loom))]
+mod loom_model;
 
 /// The reply port of a request sent with [`Addr::ask`](crate::Addr::ask).
 ///
@@ -115,7 +118,7 @@ impl<R> Slot<R> {
             };
             return self.call(call, result);
         }
-        let mut state = sync::lock(&self.state);
+        let mut state = checked::lock(&self.state);
         if let State::Abandoned = *state {
             return match outcome {
                 State::Replied(value) => Err(value),
@@ -137,7 +140,7 @@ impl<R> Slot<R> {
         call: &Mutex<Option<(Callback<R>, Option<OwnTimer>)>>,
         result: Result<R, NoReply>,
     ) -> Result<(), R> {
-        let taken = sync::lock(call).take();
+        let taken = checked::lock(call).take();
         let Some((callback, timer)) = taken else {
             return match result {
                 Ok(value) => Err(value),
@@ -208,7 +211,7 @@ impl<R: Send + 'static> CallAsk<R> {
     /// gone, the timer is cancelled now.
     pub(crate) fn set_timer(&self, timer: OwnTimer) {
         if let Asker::Call(call) = &self.slot.asker {
-            if let Some((_, slot)) = sync::lock(call).as_mut() {
+            if let Some((_, slot)) = checked::lock(call).as_mut() {
                 *slot = Some(timer);
             }
         }
@@ -218,7 +221,7 @@ impl<R: Send + 'static> CallAsk<R> {
     /// caller) settles nothing.
     pub(crate) fn disarm(self) {
         if let Asker::Call(call) = &self.slot.asker {
-            let taken = sync::lock(call).take();
+            let taken = checked::lock(call).take();
             drop(taken);
         }
     }
@@ -235,7 +238,7 @@ impl<R> Waiting<R> {
         let slot = Arc::new(Slot {
             state: Mutex::new(State::Pending),
             settled: AtomicBool::new(false),
-            asker: Asker::Thread(thread::current()),
+            asker: Asker::Thread(checked::current()),
         });
         let port = ReplyTo {
             slot: Some(Arc::clone(&slot)),
@@ -245,25 +248,25 @@ impl<R> Waiting<R> {
 
     /// Gives up without waiting: a reply through the port is handed back to the replier.
     pub(crate) fn abandon(self) {
-        *sync::lock(&self.slot.state) = State::Abandoned;
+        *checked::lock(&self.slot.state) = State::Abandoned;
     }
 
     /// Waits until the reply comes, the port is dropped, the actor's run ends, or `deadline`.
     pub(crate) fn wait(self, end: &EndWatch, deadline: Option<Instant>) -> Result<R, NoReply> {
         if !self.spin() {
-            let ticket = end.register(Waiter::Thread(thread::current()));
+            let ticket = end.register(Waiter::Thread(checked::current()));
             while !self.slot.settled.load(Acquire) && !end.has_ended() {
                 match deadline {
-                    None => thread::park(),
+                    None => checked::park(),
                     Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
-                        Some(left) if !left.is_zero() => thread::park_timeout(left),
+                        Some(left) if !left.is_zero() => checked::park_timeout(left),
                         _ => break,
                     },
                 }
             }
             end.unregister(ticket);
         }
-        let mut state = sync::lock(&self.slot.state);
+        let mut state = checked::lock(&self.slot.state);
         match std::mem::replace(&mut *state, State::Abandoned) {
             State::Replied(value) => Ok(value),
             State::Dropped => Err(NoReply::Stopped),
@@ -285,7 +288,7 @@ impl<R> Waiting<R> {
                     std::hint::spin_loop();
                 }
             } else {
-                thread::yield_now();
+                checked::yield_now();
             }
         }
         self.slot.settled.load(Acquire)
@@ -293,8 +296,16 @@ impl<R> Waiting<R> {
 }
 
 /// Spin rounds before yielding (round `k` spins `2^k` times), then yield rounds before parking.
+#[cfg(not(loom))]
 const SPIN_STEPS: u32 = 7;
+#[cfg(not(loom))]
 const YIELD_STEPS: u32 = 4;
+/// In the model a round of each stands for the whole spin: every extra load would only multiply
+/// the interleavings to explore.
+#[cfg(loom)]
+const SPIN_STEPS: u32 = 1;
+#[cfg(loom)]
+const YIELD_STEPS: u32 = 1;
 
 /// Lets askers learn that an actor's run has ended: parked threads are unparked, askers through a
 /// `Context` get a call.
@@ -340,10 +351,11 @@ impl EndWatch {
     pub(crate) fn mark_ended(&self, down: Down) {
         let _ = self.down.set(down);
         self.ended.store(true, SeqCst);
+        checked::store_load_order();
         if self.count.load(SeqCst) == 0 {
             return;
         }
-        let waiters = std::mem::take(&mut *sync::lock(&self.waiters));
+        let waiters = std::mem::take(&mut *checked::lock(&self.waiters));
         self.count.store(0, SeqCst);
         let down = self.down.get().expect("stored above");
         for (_, waiter) in waiters {
@@ -364,9 +376,10 @@ impl EndWatch {
 
     /// Calls `call` with the end exactly once: at the end, or now if the run has already ended.
     pub(crate) fn on_end(&self, call: Box<dyn FnOnce(&Down) + Send>) {
-        let mut waiters = sync::lock(&self.waiters);
+        let mut waiters = checked::lock(&self.waiters);
         // Counted before the check, as `register` does (the count is the list's length).
         self.count.store(waiters.len() + 1, SeqCst);
+        checked::store_load_order();
         if self.has_ended() {
             self.count.store(waiters.len(), SeqCst);
             drop(waiters);
@@ -383,7 +396,7 @@ impl EndWatch {
     /// the waiter.
     pub(crate) fn register(&self, waiter: Waiter) -> u64 {
         let ticket = self.next_ticket.fetch_add(1, SeqCst);
-        let mut waiters = sync::lock(&self.waiters);
+        let mut waiters = checked::lock(&self.waiters);
         // Requests that were answered leave dead entries behind (they are never unregistered):
         // sweep them whenever the list doubles, which keeps it within twice the live ones.
         if waiters.len() >= 16 && waiters.len().is_power_of_two() {
@@ -394,12 +407,14 @@ impl EndWatch {
         }
         waiters.push((ticket, waiter));
         self.count.store(waiters.len(), SeqCst);
+        // The caller checks `has_ended` next.
+        checked::store_load_order();
         ticket
     }
 
     pub(crate) fn unregister(&self, ticket: u64) {
         let removed = {
-            let mut waiters = sync::lock(&self.waiters);
+            let mut waiters = checked::lock(&self.waiters);
             let at = waiters.iter().position(|(t, _)| *t == ticket);
             let removed = at.map(|at| waiters.swap_remove(at));
             self.count.store(waiters.len(), SeqCst);

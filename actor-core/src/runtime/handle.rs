@@ -1,5 +1,6 @@
 //! `ActorHandle`, the owner's view of a running actor, and `Outcome`, what joining returns.
 
+use std::any::Any;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -9,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use crate::executor::pool::{PoolCell, block_in_place};
 use crate::runtime::mailbox::Link;
-use crate::runtime::run;
-use crate::runtime::unwind::catch;
+use crate::runtime::run::{self, RunEnd};
+use crate::runtime::unwind::{Guarded, drop_caught};
 use crate::{Actor, ActorId, Addr, ExitReason};
 
 mod sealed {
@@ -89,14 +90,17 @@ pub struct Outcome<A: Spawned> {
     reason: ExitReason,
     state: A::State,
     undelivered: Vec<A::Msg>,
+    /// The payload of the panic that ended the actor, if one did.
+    panic: Option<Box<dyn Any + Send>>,
 }
 
 impl<A: Spawned> Outcome<A> {
-    pub(crate) fn new(reason: ExitReason, state: A::State, undelivered: Vec<A::Msg>) -> Self {
+    pub(crate) fn new(end: RunEnd, state: A::State, undelivered: Vec<A::Msg>) -> Self {
         Outcome {
-            reason,
+            reason: end.reason,
             state,
             undelivered,
+            panic: end.payload,
         }
     }
 
@@ -131,6 +135,39 @@ impl<A: Spawned> Outcome<A> {
     pub fn into_parts(self) -> (ExitReason, A::State, Vec<A::Msg>) {
         (self.reason, self.state, self.undelivered)
     }
+
+    /// The payload of the panic that ended the actor (what `panic!` or
+    /// [`std::panic::panic_any`] was given), if it ended by a panic. The reason keeps its message.
+    ///
+    /// ```
+    /// let handle = actor_core::spawn_fn(|_inbox: actor_core::Inbox<()>| -> Result<(), _> {
+    ///     std::panic::panic_any(42_u32)
+    /// });
+    /// let outcome = handle.join();
+    /// assert_eq!(outcome.panic_payload().and_then(|p| p.downcast_ref::<u32>()), Some(&42));
+    /// ```
+    pub fn panic_payload(&self) -> Option<&(dyn Any + Send)> {
+        self.panic.as_deref()
+    }
+
+    /// Takes the payload of the panic that ended the actor, to carry the panic on with
+    /// [`std::panic::resume_unwind`] (as a thread's `join` result allows); `None` if it did not
+    /// end by a panic.
+    ///
+    /// ```
+    /// let device = String::from("disk");
+    /// let handle = actor_core::spawn_fn(move |_inbox: actor_core::Inbox<()>| -> Result<(), _> {
+    ///     panic!("fatal: {device} full")
+    /// });
+    /// let payload = handle.join().into_panic().expect("it panicked");
+    /// let resume = std::panic::AssertUnwindSafe(|| std::panic::resume_unwind(payload));
+    /// let resumed = std::panic::catch_unwind(resume);
+    /// let payload = resumed.unwrap_err();
+    /// assert_eq!(payload.downcast_ref::<String>().unwrap(), "fatal: disk full");
+    /// ```
+    pub fn into_panic(self) -> Option<Box<dyn Any + Send>> {
+        self.panic
+    }
 }
 
 impl<A: Spawned> fmt::Debug for Outcome<A> {
@@ -160,7 +197,9 @@ pub struct ActorHandle<A: Spawned> {
 
 /// Where the outcome comes from.
 enum Run<A: Spawned> {
-    Thread(JoinHandle<Outcome<A>>),
+    /// The thread's result is guarded: the standard library drops a detached thread's result
+    /// where a panic aborts the process, and the state or messages in it may panic in `Drop`.
+    Thread(JoinHandle<Guarded<Outcome<A>>>),
     Pool(Arc<dyn TakeOutcome<A>>),
 }
 
@@ -174,7 +213,7 @@ impl<A: Spawned> ActorHandle<A> {
     pub(crate) fn threaded(
         shared: Link<A::Msg>,
         own_addr: Addr<A::Msg>,
-        thread: JoinHandle<Outcome<A>>,
+        thread: JoinHandle<Guarded<Outcome<A>>>,
     ) -> Self {
         ActorHandle {
             own_addr: Some(own_addr),
@@ -304,7 +343,7 @@ impl<A: Spawned> ActorHandle<A> {
         self.own_addr = None;
         match self.run.take().expect("a handle is joined once") {
             Run::Thread(thread) => match block_in_place(|| thread.join()) {
-                Ok(outcome) => outcome,
+                Ok(outcome) => outcome.into_inner(),
                 Err(panic) => std::panic::resume_unwind(panic),
             },
             Run::Pool(cell) => {
@@ -361,12 +400,14 @@ impl<A: Spawned> Drop for ActorHandle<A> {
         }
         let outcome = match run {
             // The run has its outcome and is returning: this join is short.
-            Run::Thread(thread) => block_in_place(|| thread.join()).ok(),
+            Run::Thread(thread) => block_in_place(|| thread.join())
+                .ok()
+                .map(Guarded::into_inner),
             Run::Pool(cell) => cell.take(),
         };
         if let Some(outcome) = outcome {
             let (_, state, leftovers) = outcome.into_parts();
-            let _ = catch(move || drop(state));
+            let _ = drop_caught(state);
             run::route_leftovers(&self.shared, leftovers);
         }
     }

@@ -10,7 +10,7 @@ use crate::lifecycle::Down;
 use crate::lifecycle::dead_letter::{self, DeadReason};
 use crate::lifecycle::inspect;
 use crate::runtime::mailbox::Shared;
-use crate::runtime::unwind::catch;
+use crate::runtime::unwind::{Panic, catch, catch_panic};
 use crate::trace;
 use crate::{Actor, Context, ExitReason};
 
@@ -21,6 +21,32 @@ pub(crate) trait Restarter<A: Actor>: Send {
     fn decide(&mut self, reason: &ExitReason) -> Verdict;
     /// A new instance. May panic (caught).
     fn make(&mut self) -> A;
+}
+
+/// How a run ends: the reason, and for a panic its payload, which goes to the joiner's
+/// [`Outcome`](crate::Outcome) (one owner: the [`Down`] that monitors see carries the message only).
+pub(crate) struct RunEnd {
+    pub(crate) reason: ExitReason,
+    pub(crate) payload: Option<Box<dyn std::any::Any + Send>>,
+}
+
+impl RunEnd {
+    /// An end that is not a panic.
+    pub(crate) fn of(reason: ExitReason) -> RunEnd {
+        RunEnd {
+            reason,
+            payload: None,
+        }
+    }
+}
+
+impl From<Panic> for RunEnd {
+    fn from(panic: Panic) -> RunEnd {
+        RunEnd {
+            reason: ExitReason::Panicked(panic.message),
+            payload: Some(panic.payload),
+        }
+    }
 }
 
 /// A supervisor's answer to a failure.
@@ -36,24 +62,24 @@ pub(crate) enum Verdict {
 pub(crate) fn recover<A: Actor>(
     actor: &mut A,
     ctx: &mut Context<A>,
-    mut reason: ExitReason,
-) -> Result<(), ExitReason> {
+    mut failure: RunEnd,
+) -> Result<(), RunEnd> {
     loop {
-        if let ExitReason::Panicked(panic) = &reason {
+        if let ExitReason::Panicked(panic) = &failure.reason {
             trace::panicked(&ctx.reader.shared, panic);
         }
         let Some(restarter) = ctx.restarter.as_mut() else {
-            return Err(reason);
+            return Err(failure);
         };
-        let delay = match restarter.decide(&reason) {
-            Verdict::End => return Err(reason),
+        let delay = match restarter.decide(&failure.reason) {
+            Verdict::End => return Err(failure),
             Verdict::Restart(delay) => delay,
         };
-        trace::restarting(&ctx.reader.shared, &reason);
-        let _ = catch(|| actor.stopped(&reason));
+        trace::restarting(&ctx.reader.shared, &failure.reason);
+        let _ = catch(|| actor.stopped(&failure.reason));
         match renew(actor, ctx, delay) {
             Ok(()) => return Ok(()),
-            Err(again) => reason = again,
+            Err(again) => failure = again,
         }
     }
 }
@@ -63,14 +89,14 @@ pub(crate) fn recover<A: Actor>(
 pub(crate) fn restart_requested<A: Actor>(
     actor: &mut A,
     ctx: &mut Context<A>,
-) -> Result<(), ExitReason> {
+) -> Result<(), RunEnd> {
     if ctx.restarter.is_none() {
         return Ok(());
     }
     let _ = catch(|| actor.stopped(&ExitReason::Stopped));
     match renew(actor, ctx, None) {
         Ok(()) => Ok(()),
-        Err(reason) => recover(actor, ctx, reason),
+        Err(failure) => recover(actor, ctx, failure),
     }
 }
 
@@ -80,7 +106,7 @@ fn renew<A: Actor>(
     actor: &mut A,
     ctx: &mut Context<A>,
     delay: Option<Duration>,
-) -> Result<(), ExitReason> {
+) -> Result<(), RunEnd> {
     ctx.cancel_all_timers();
     inspect::set_state(&ctx.reader.shared.state, inspect::RESTARTING);
     if let Some(delay) = delay {
@@ -90,11 +116,11 @@ fn renew<A: Actor>(
     let Some(restarter) = ctx.restarter.as_mut() else {
         unreachable!("only a supervised run renews");
     };
-    let fresh = catch(|| restarter.make()).map_err(ExitReason::Panicked)?;
+    let fresh = catch_panic(|| restarter.make()).map_err(RunEnd::from)?;
     let old = std::mem::replace(actor, fresh);
     // The failed instance's `Drop` is user code too.
     let _ = catch(move || drop(old));
-    catch(|| actor.started(ctx)).map_err(ExitReason::Panicked)?;
+    catch_panic(|| actor.started(ctx)).map_err(RunEnd::from)?;
     inspect::set_state(&ctx.reader.shared.state, inspect::RUNNING);
     Ok(())
 }

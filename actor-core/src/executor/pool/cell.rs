@@ -12,11 +12,11 @@ use crate::lifecycle::ActorInfo;
 use crate::lifecycle::inspect;
 use crate::runtime::handle::TakeOutcome;
 use crate::runtime::mailbox::{Host, Link, Next, Queue, Reader, Shared, Side, Wait};
-use crate::runtime::run::{self, Restarter};
-use crate::runtime::unwind::catch;
+use crate::runtime::run::{self, Restarter, RunEnd};
+use crate::runtime::unwind::{catch_panic, drop_caught};
 use crate::sync::short::{Mutex, MutexGuard};
 use crate::trace;
-use crate::{Actor, ActorHandle, ActorId, Addr, Context, ExitReason, Mailbox, Outcome};
+use crate::{Actor, ActorHandle, ActorId, Addr, Context, Mailbox, Outcome};
 
 /// Everything a pooled actor is. Addresses, the handle and the worker's queue entry all point at
 /// this one allocation.
@@ -90,7 +90,7 @@ impl<A: Actor> PoolCell<A> {
 
     /// The last steps of a run: undelivered messages, the `stopped` hook, the outcome, and the
     /// signals for askers, joiners and the pool.
-    fn finish(&self, mut run: MutexGuard<'_, Run<A>>, mut reason: ExitReason) {
+    fn finish(&self, mut run: MutexGuard<'_, Run<A>>, mut end: RunEnd) {
         let Run::Live {
             mut actor, mut ctx, ..
         } = std::mem::replace(&mut *run, Run::Making)
@@ -99,19 +99,20 @@ impl<A: Actor> PoolCell<A> {
         };
         inspect::set_state(&self.shared.state, inspect::STOPPING);
         let undelivered = ctx.reader.finish();
-        if let Err(panic) = catch(|| actor.stopped(&reason)) {
-            reason = ExitReason::Panicked(panic);
+        if let Err(panic) = catch_panic(|| actor.stopped(&end.reason)) {
+            end = panic.into();
         }
         // Dropping the context cancels the actor's timers and lets go of the cell.
         drop(ctx);
         let count = undelivered.len();
-        *run = Run::Done(Some(Outcome::new(reason.clone(), actor, undelivered)));
+        let reason = end.reason.clone();
+        *run = Run::Done(Some(Outcome::new(end, actor, undelivered)));
         drop(run);
         if run::outcome_ready(&self.shared) {
             // Detached: nobody will take the outcome; its leftovers are dead letters.
             if let Some(outcome) = self.take() {
                 let (_, state, leftovers) = outcome.into_parts();
-                let _ = catch(move || drop(state));
+                let _ = drop_caught(state);
                 run::route_leftovers(&self.shared, leftovers);
             }
         }
@@ -162,14 +163,14 @@ impl<A: Actor> Runnable for PoolCell<A> {
         };
         if !*started {
             *started = true;
-            let hook = catch(|| actor.started(ctx));
+            let hook = catch_panic(|| actor.started(ctx));
             inspect::set_state(&self.shared.state, inspect::RUNNING);
             trace::started(&self.shared);
             self.shared.start_ok.store(hook.is_ok(), SeqCst);
             self.shared.started.set();
             if let Err(panic) = hook {
-                if let Err(reason) = run::recover(actor, ctx, ExitReason::Panicked(panic)) {
-                    self.finish(run, reason);
+                if let Err(end) = run::recover(actor, ctx, panic.into()) {
+                    self.finish(run, end);
                     return PoolTurn::Done;
                 }
             }
@@ -177,26 +178,26 @@ impl<A: Actor> Runnable for PoolCell<A> {
         for _ in 0..budget {
             match ctx.reader.next(Wait::Poll) {
                 Next::Msg(msg) => {
-                    let handled = catch(|| actor.handle(msg, ctx));
+                    let handled = catch_panic(|| actor.handle(msg, ctx));
                     run::count_handled(&self.shared);
                     if let Err(panic) = handled {
                         if ctx.is_supervised() {
                             run::report_panicked_message(&self.shared);
                         }
-                        if let Err(reason) = run::recover(actor, ctx, ExitReason::Panicked(panic)) {
-                            self.finish(run, reason);
+                        if let Err(end) = run::recover(actor, ctx, panic.into()) {
+                            self.finish(run, end);
                             return PoolTurn::Done;
                         }
                     }
                 }
                 Next::End(ending) => {
                     let reason = self.shared.end_reason(ending);
-                    self.finish(run, reason);
+                    self.finish(run, RunEnd::of(reason));
                     return PoolTurn::Done;
                 }
                 Next::Restart => {
-                    if let Err(reason) = run::restart_requested(actor, ctx) {
-                        self.finish(run, reason);
+                    if let Err(end) = run::restart_requested(actor, ctx) {
+                        self.finish(run, end);
                         return PoolTurn::Done;
                     }
                 }
@@ -220,6 +221,16 @@ impl<A: Actor> Runnable for PoolCell<A> {
 
     fn info(&self) -> Option<ActorInfo> {
         inspect::info_of_host(self)
+    }
+}
+
+impl<A: Actor> Drop for PoolCell<A> {
+    /// Whoever lets go of the cell last (a worker, an address, a handle) drops what the run left
+    /// here: an outcome nobody took, or the actor of a run that never ended (its pool went away).
+    /// Their `Drop` is user code; a panic in it ends nothing but that drop.
+    fn drop(&mut self) {
+        let run = std::mem::replace(&mut *self.run.get_mut(), Run::Making);
+        let _ = drop_caught(run);
     }
 }
 

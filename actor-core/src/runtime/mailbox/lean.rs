@@ -223,7 +223,7 @@ impl<M> Lean<M> {
     pub(crate) fn next(&self, shared: &Shared<M>, local: &mut VecDeque<M>) -> Next<M> {
         let signal = shared.signal.load(SeqCst);
         if signal != 0 {
-            if let Some(next) = super::take_signal(shared, signal) {
+            if let Some(next) = super::take_signal(&shared.signal, signal) {
                 return next;
             }
         }

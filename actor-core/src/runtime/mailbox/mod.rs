@@ -32,6 +32,7 @@ use crate::executor::pool::PoolInner;
 use crate::lifecycle::Down;
 use crate::runtime::ask::EndWatch;
 use crate::runtime::error::{SendError, SendTimeoutError, TrySendError};
+use crate::sync::checked;
 use crate::{ActorId, ExitReason};
 
 use gated::{Gated, GatedReader};
@@ -178,14 +179,11 @@ impl<M> Link<M> {
     /// fail.
     pub(crate) fn request_stop(&self) {
         match &self.queue {
-            Queue::Gated(gated) => gated.seal_for_stop(),
+            Queue::Gated(gated) => gated.stop(&self.signal),
             Queue::Lean(lean) => {
                 lean.seal();
+                self.signal.fetch_or(STOP, SeqCst);
             }
-        }
-        self.signal.fetch_or(STOP, SeqCst);
-        if let Queue::Gated(gated) = &self.queue {
-            gated.wake();
         }
         self.notify();
     }
@@ -258,10 +256,11 @@ pub(crate) enum Queue<M> {
 /// State shared by every address of one actor and by its run.
 pub(crate) struct Shared<M> {
     pub(crate) queue: Queue<M>,
-    /// Live `Addr` values; when it falls to zero the actor drains and ends.
-    pub(crate) addrs: AtomicUsize,
+    /// Live `Addr` values; when it falls to zero the actor drains and ends. (This and `signal`
+    /// are what the gate's reader looks at: model-checked with the gate, see `sync::checked`.)
+    pub(crate) addrs: checked::AtomicUsize,
     /// Requests for the run: [`STOP`], [`RESTART`]. Readers load it once per message.
-    pub(crate) signal: AtomicU8,
+    pub(crate) signal: checked::AtomicU8,
     /// Who routes a detached actor's leftovers: bits `DETACHED` (the handle was dropped unjoined)
     /// and `READY` (the run has its outcome); see `runtime::run`.
     pub(crate) handoff: AtomicU8,
@@ -358,8 +357,8 @@ impl<M> Shared<M> {
         }
         Shared {
             queue,
-            addrs: AtomicUsize::new(0),
-            signal: AtomicU8::new(0),
+            addrs: checked::AtomicUsize::new(0),
+            signal: checked::AtomicU8::new(0),
             handoff: AtomicU8::new(0),
             id,
             name: cell,
@@ -452,14 +451,14 @@ pub(crate) enum Ending {
     Stopped,
 }
 
-/// What a non-zero signal means for the reader: a stop ends it; a restart request is taken
-/// (cleared) and reported once.
+/// What a non-zero signal (just loaded from `word`, the actor's `Shared::signal`) means for the
+/// reader: a stop ends it; a restart request is taken (cleared) and reported once.
 #[cold]
-fn take_signal<M>(shared: &Shared<M>, signal: u8) -> Option<Next<M>> {
+fn take_signal<M>(word: &checked::AtomicU8, signal: u8) -> Option<Next<M>> {
     if signal & STOP != 0 {
         return Some(Next::End(Ending::Stopped));
     }
-    if signal & RESTART != 0 && shared.signal.fetch_and(!RESTART, SeqCst) & RESTART != 0 {
+    if signal & RESTART != 0 && word.fetch_and(!RESTART, SeqCst) & RESTART != 0 {
         return Some(Next::Restart);
     }
     None
@@ -513,7 +512,9 @@ impl<M> Reader<M> {
             return Next::End(ending);
         }
         let next = match (&mut self.side, &self.shared.queue) {
-            (Side::Gated(side), Queue::Gated(gated)) => side.next(&self.shared, gated, wait),
+            (Side::Gated(side), Queue::Gated(gated)) => {
+                side.next(&self.shared.signal, &self.shared.addrs, gated, wait)
+            }
             (Side::Lean(local), Queue::Lean(lean)) => lean.next(&self.shared, local),
             _ => unreachable!("a mailbox and its reader are of the same kind"),
         };
