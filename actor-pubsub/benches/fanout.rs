@@ -1,8 +1,10 @@
 //! Fan-out cost per delivery: 10,000 messages through an `Exchange` to 1, 10 and 100 subscriber
 //! actors (`fanout/exchange/N`), against the same deliveries as a loop of bare crossbeam-channel
-//! sends to as many receiving threads (`fanout/crossbeam/N`); the same deliveries as a loop of
-//! `Addr::send` with no exchange (`addr_loop/N`), to tell the actors' cost from the exchange's;
-//! and the cost of looking an exchange up by name (`lookup/*`).
+//! sends to as many receiving threads (`fanout/crossbeam/N`); the same exchange delivering to
+//! `actor_core::channel` senders (a thin wrapper over crossbeam-channel) feeding the same kind of
+//! receiving threads (`fanout/exchange-channel/N`), the exchange's own cost without actors; the
+//! same deliveries as a loop of `Addr::send` with no exchange (`addr_loop/N`), to tell the actors'
+//! cost from the exchange's; and the cost of looking an exchange up by name (`lookup/*`).
 //!
 //! Run: `cargo bench -p actor-pubsub --bench fanout`. Each fan-out measurement ends when every
 //! receiver has handled every message, so both sides pay for the receiving end too. Figures are
@@ -89,6 +91,62 @@ impl ActorFanout {
     }
 }
 
+/// `n` receiving threads like `BareFanout`'s, each behind an `actor_core::channel` attached to
+/// one exchange.
+struct ChannelFanout {
+    exchange: Exchange<u64>,
+    subscriptions: Vec<Subscription>,
+    threads: Vec<JoinHandle<()>>,
+    done: Receiver<()>,
+}
+
+impl ChannelFanout {
+    fn new(n: usize) -> ChannelFanout {
+        let (done_tx, done) = unbounded();
+        let exchange = Exchange::new(DeliveryPolicy::Block);
+        let (subscriptions, threads) = (0..n)
+            .map(|_| {
+                let (tx, rx) = actor_core::channel::unbounded::<u64>();
+                let done = done_tx.clone();
+                let thread = std::thread::spawn(move || {
+                    let mut seen = 0;
+                    for msg in rx.iter() {
+                        black_box(msg);
+                        seen += 1;
+                        if seen == MESSAGES {
+                            seen = 0;
+                            let _ = done.send(());
+                        }
+                    }
+                });
+                (exchange.attach(tx), thread)
+            })
+            .unzip();
+        ChannelFanout {
+            exchange,
+            subscriptions,
+            threads,
+            done,
+        }
+    }
+
+    fn run(&self) {
+        for msg in 0..MESSAGES {
+            self.exchange.send(msg);
+        }
+        for _ in 0..self.threads.len() {
+            self.done.recv().unwrap();
+        }
+    }
+
+    fn finish(self) {
+        drop(self.subscriptions); // the exchange drops the senders: the receiving loops end
+        for thread in self.threads {
+            thread.join().unwrap();
+        }
+    }
+}
+
 /// `n` receiving threads, each behind a bare crossbeam channel.
 struct BareFanout {
     senders: Vec<Sender<u64>>,
@@ -157,6 +215,11 @@ fn fanout(c: &mut Criterion) {
         let actors = ActorFanout::new(n);
         group.bench_function(BenchmarkId::new("exchange", n), |b| b.iter(|| actors.run()));
         actors.finish();
+        let channels = ChannelFanout::new(n);
+        group.bench_function(BenchmarkId::new("exchange-channel", n), |b| {
+            b.iter(|| channels.run())
+        });
+        channels.finish();
     }
     group.finish();
 }

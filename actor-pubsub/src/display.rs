@@ -70,12 +70,14 @@ impl DisplayMessages {
 
     /// How many messages it has received.
     pub fn count(&self) -> u64 {
+        // A counter that publishes nothing: the lines went to the sink on the sending threads.
         self.inner.count.load(Relaxed)
     }
 }
 
 impl<M: fmt::Debug> Subscriber<M> for DisplayMessages {
     fn deliver(&self, msg: M, _wait: Wait) -> Delivery<M> {
+        // Only the number is needed, unique per message: any ordering of a read-modify-write.
         let n = self.inner.count.fetch_add(1, Relaxed) + 1;
         (self.inner.sink)(format!("msg[{n}]: {msg:?}"));
         Delivery::Delivered

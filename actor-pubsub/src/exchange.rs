@@ -183,6 +183,14 @@ impl<M: Clone + Send + 'static> Exchange<M> {
     /// assert_eq!(b.messages(), ["msg1"]);
     /// ```
     pub fn send(&self, msg: M) -> usize {
+        self.send_skipping(msg, None)
+    }
+
+    /// [`send`](Exchange::send) to every subscriber but the one attached as `skip`: how a bridge
+    /// hands a message it received to the local subscribers without taking it back itself. The
+    /// skipped subscriber counts the message as missed.
+    #[cfg_attr(not(feature = "nats"), allow(dead_code))]
+    pub(crate) fn send_skipping(&self, msg: M, skip: Option<u64>) -> usize {
         let snapshot = self.list.begin_send();
         let Some(last) = snapshot.len().checked_sub(1) else {
             return 0;
@@ -193,6 +201,7 @@ impl<M: Clone + Send + 'static> Exchange<M> {
             entries: &snapshot,
             next: 0,
             gone: Vec::new(),
+            skip,
         };
         let mut received = 0;
         for _ in 0..last {
@@ -230,6 +239,8 @@ struct Walk<'a, M> {
     /// The entry being delivered to, or the next one.
     next: usize,
     gone: Vec<u64>,
+    /// A subscriber this send passes over.
+    skip: Option<u64>,
 }
 
 impl<M> Walk<'_, M> {
@@ -240,7 +251,7 @@ impl<M> Walk<'_, M> {
         let Some(entry) = self.entries.get(self.next) else {
             return 0;
         };
-        let took = if !entry.stats.is_attached() {
+        let took = if !entry.stats.is_attached() || self.skip == Some(entry.id) {
             entry.stats.count_missed();
             0
         } else {

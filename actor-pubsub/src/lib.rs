@@ -168,6 +168,8 @@ mod error;
 mod exchange;
 mod global;
 mod list;
+#[cfg(feature = "nats")]
+pub mod nats;
 mod policy;
 mod recorder;
 mod registry;

@@ -12,6 +12,11 @@
 //! the clock in one critical section, and attach and detach note the clock in theirs, the sends
 //! that saw a subscriber are exactly those numbered from its attach to its detach. That is what
 //! lets [`Stats`] count deliveries without touching a shared counter on every delivery.
+//!
+//! Why a lock: uncontended, it measured cheaper than a lock-free snapshot (a per-thread weak
+//! cache of the last version and a compare-and-swap on the clock). Without `unsafe` a send must
+//! own its snapshot while it delivers, so an atomic acquire and release stay in any scheme;
+//! `BENCHMARKS.md` has the figures.
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -32,8 +37,10 @@ pub(crate) type Snapshot<M> = Arc<Vec<Arc<Entry<M>>>>;
 /// The current subscriber list of one exchange.
 pub(crate) struct List<M> {
     current: Mutex<Snapshot<M>>,
-    /// Sends that have taken a snapshot so far. Written only under `current`'s lock (so a plain
-    /// load and store suffice); read without it by the counters.
+    /// Sends that have taken a snapshot so far. Written only under `current`'s lock, which
+    /// orders every tick against every attach and detach: a `Relaxed` load and store suffice,
+    /// and need no read-modify-write. Read without the lock by the counters (see `Stats` for why
+    /// `Relaxed` is enough there too).
     clock: Arc<AtomicU64>,
 }
 
@@ -46,6 +53,7 @@ pub(crate) trait Detach: Send + Sync {
 /// A process-unique subscriber id, so a subscription can never name another exchange's entry.
 pub(crate) fn next_id() -> u64 {
     static NEXT: AtomicU64 = AtomicU64::new(1);
+    // Only uniqueness is needed, which a read-modify-write gives under any ordering.
     NEXT.fetch_add(1, Relaxed)
 }
 
@@ -67,6 +75,7 @@ impl<M> List<M> {
     #[inline]
     pub(crate) fn begin_send(&self) -> Snapshot<M> {
         let current = self.lock();
+        // Under the lock (see `clock`).
         self.clock.store(self.clock.load(Relaxed) + 1, Relaxed);
         Arc::clone(&current)
     }
@@ -79,6 +88,7 @@ impl<M> List<M> {
     /// Appends a subscriber; every send that takes its snapshot from now on includes it.
     pub(crate) fn push(&self, id: u64, subscriber: Box<dyn Subscriber<M>>) -> Arc<Stats> {
         let mut current = self.lock();
+        // Under the lock (see `clock`): no send ticks between this read and the swap below.
         let stats = Arc::new(Stats::new(
             Arc::clone(&self.clock),
             self.clock.load(Relaxed),
@@ -103,6 +113,7 @@ impl<M> List<M> {
         if !current.iter().any(|entry| ids.contains(&entry.id)) {
             return 0;
         }
+        // Under the lock (see `clock`): no send ticks between this read and the swap below.
         let now = self.clock.load(Relaxed);
         let mut removed = 0;
         let mut next = Vec::with_capacity(current.len());
@@ -126,6 +137,8 @@ impl<M> List<M> {
 impl<M> Drop for List<M> {
     /// The exchange is gone: its subscribers count as detached from now on.
     fn drop(&mut self) {
+        // `&mut self`: every other holder of the list is gone, and `Arc`'s drop ordered all
+        // their ticks before this one.
         let now = self.clock.load(Relaxed);
         let current = self
             .current

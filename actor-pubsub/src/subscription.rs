@@ -1,9 +1,7 @@
 //! `Subscription`, the guard that keeps a subscriber attached, and `Counters`, its delivery counts.
 
 use std::fmt;
-use std::sync::atomic::{
-    AtomicBool, AtomicU64, Ordering::Acquire, Ordering::Relaxed, Ordering::Release,
-};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Weak};
 
 use crate::list::Detach;
@@ -16,6 +14,13 @@ use crate::list::Detach;
 /// did not deliver (it was detached or gone by then, or an earlier subscriber panicked). The
 /// figure is exact whenever no send is in progress; while one is, its message counts as delivered
 /// to the subscribers it has not reached yet.
+///
+/// Orderings: every atomic here is `Relaxed`, because none of them publishes other data. The
+/// counts are event counters and `since`/`until` are clock readings taken under the list's lock;
+/// what makes a reading exact is that the reader knows the sends it cares about are over, and it
+/// can only know that through a happens-before of its own with them (a join, a channel, a lock,
+/// being the thread that sent), which makes all their writes visible whatever the orderings.
+/// Stronger orderings would only order these counters among themselves, which nothing needs.
 #[derive(Debug)]
 pub(crate) struct Stats {
     clock: Arc<AtomicU64>,
@@ -24,6 +29,8 @@ pub(crate) struct Stats {
     until: AtomicU64,
     dropped: AtomicU64,
     missed: AtomicU64,
+    /// Cleared on detach, when the exchange finds the subscriber gone, or when the exchange is
+    /// dropped. A hint that lets a send under way skip it; nothing is published through it.
     attached: AtomicBool,
 }
 
@@ -43,41 +50,47 @@ impl Stats {
     /// A delivery found no room within the allowed wait.
     #[inline]
     pub(crate) fn count_dropped(&self) {
+        // A counter: the read-modify-write keeps concurrent sends from losing counts.
         self.dropped.fetch_add(1, Relaxed);
     }
 
     /// A send that saw this subscriber did not deliver to it.
     #[inline]
     pub(crate) fn count_missed(&self) {
+        // A counter, as `count_dropped`.
         self.missed.fetch_add(1, Relaxed);
     }
 
     #[inline]
     pub(crate) fn is_attached(&self) -> bool {
-        self.attached.load(Acquire)
+        // A hint (see the field).
+        self.attached.load(Relaxed)
     }
 
     /// Sends skip this subscriber from now on.
     pub(crate) fn mark_gone(&self) {
-        self.attached.store(false, Release);
+        // A hint (see the field).
+        self.attached.store(false, Relaxed);
     }
 
     /// Removed from the list when the clock read `now`: later sends cannot see it.
     pub(crate) fn set_detached(&self, now: u64) {
         self.mark_gone();
-        self.until.store(now, Release);
+        // A clock reading taken under the list's lock (see the type's docs).
+        self.until.store(now, Relaxed);
     }
 
     fn delivered(&self) -> u64 {
-        let (dropped, missed) = (self.dropped.load(Acquire), self.missed.load(Acquire));
-        let end = self.until.load(Acquire).min(self.clock.load(Acquire));
+        // All `Relaxed` (see the type's docs).
+        let (dropped, missed) = (self.dropped.load(Relaxed), self.missed.load(Relaxed));
+        let end = self.until.load(Relaxed).min(self.clock.load(Relaxed));
         end.saturating_sub(self.since)
             .saturating_sub(dropped)
             .saturating_sub(missed)
     }
 
     fn dropped(&self) -> u64 {
-        self.dropped.load(Acquire)
+        self.dropped.load(Relaxed)
     }
 }
 

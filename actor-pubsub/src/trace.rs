@@ -6,6 +6,7 @@
 //! |---|---|---|
 //! | `delivery dropped` | debug | `subscriber`, `type_name` |
 //! | `subscriber gone` | debug | `subscriber`, `type_name` |
+//! | `nats fault` | warn | `error` (feature `nats`: a payload refused, a send not published) |
 
 #[cfg(feature = "tracing")]
 #[inline]
@@ -36,3 +37,13 @@ pub(crate) fn dropped<M>(_: u64) {}
 #[cfg(not(feature = "tracing"))]
 #[inline(always)]
 pub(crate) fn gone<M>(_: u64) {}
+
+/// A fault of the NATS bridge: a payload refused, a message that could not be published.
+#[cfg(all(feature = "nats", feature = "tracing"))]
+pub(crate) fn nats_fault(err: &crate::nats::NatsError) {
+    tracing::warn!(target: "actor_pubsub", error = %err, "nats fault");
+}
+
+#[cfg(all(feature = "nats", not(feature = "tracing")))]
+#[inline(always)]
+pub(crate) fn nats_fault(_: &crate::nats::NatsError) {}

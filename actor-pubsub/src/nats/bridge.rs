@@ -1,0 +1,502 @@
+//! `Bridge`: an exchange joined to a NATS subject. Local sends are published; messages
+//! published elsewhere are delivered to the local subscribers, from a delivery thread of the
+//! bridge's own.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use async_nats::{Message, Subject};
+use futures_util::StreamExt;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::outbox::{self, Outbox, Outgoing, Refused};
+use super::wire;
+use super::{Counter, Faults, Nats, NatsError, check_subject, has_wildcard};
+use crate::{Delivery, Exchange, Subscriber, Subscription, Wait};
+
+/// Where and how an exchange is bridged; for [`Nats::bridge_with`].
+///
+/// ```
+/// use actor_pubsub::nats::BridgeOptions;
+///
+/// // Publish local orders of one region, receive those of every region.
+/// let options = BridgeOptions::new()
+///     .publish_to("orders.eu")
+///     .receive_from("orders.*")
+///     .type_tag("order.v1")
+///     .queue_capacity(256);
+/// # drop(options);
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "options do nothing until given to Nats::bridge_with"]
+pub struct BridgeOptions {
+    publish_to: Option<String>,
+    receive_from: Option<String>,
+    tag: Option<String>,
+    capacity: usize,
+}
+
+impl Default for BridgeOptions {
+    fn default() -> BridgeOptions {
+        BridgeOptions::new()
+    }
+}
+
+impl BridgeOptions {
+    /// Options that bridge nothing yet: set [`publish_to`](BridgeOptions::publish_to),
+    /// [`receive_from`](BridgeOptions::receive_from) or both.
+    pub fn new() -> BridgeOptions {
+        BridgeOptions {
+            publish_to: None,
+            receive_from: None,
+            tag: None,
+            capacity: 1024,
+        }
+    }
+
+    /// Publish every local send on this subject (no wildcards).
+    pub fn publish_to(mut self, subject: impl Into<String>) -> BridgeOptions {
+        self.publish_to = Some(subject.into());
+        self
+    }
+
+    /// Deliver to the local subscribers every message published on this subject by another
+    /// connection; wildcards allowed (`orders.*` one token, `orders.>` one or more).
+    pub fn receive_from(mut self, subject: impl Into<String>) -> BridgeOptions {
+        self.receive_from = Some(subject.into());
+        self
+    }
+
+    /// The type tag written in and expected from every envelope. By default it is the message
+    /// type's name without module paths (`Order`, `String`, `Vec<u32>`); choose a tag of your own
+    /// when other programs or languages publish, so that renaming the Rust type breaks nothing.
+    pub fn type_tag(mut self, tag: impl Into<String>) -> BridgeOptions {
+        self.tag = Some(tag.into());
+        self
+    }
+
+    /// How many messages each direction holds between the exchange and the client (default
+    /// 1024): local sends waiting to be published, and received messages waiting for the local
+    /// subscribers.
+    pub fn queue_capacity(mut self, messages: usize) -> BridgeOptions {
+        self.capacity = messages.max(1);
+        self
+    }
+}
+
+/// An exchange bridged to NATS, made by [`Nats::bridge`]. **Dropping it ends the bridge**: the
+/// exchange stops publishing and receiving (the drop waits, a second at most, until the server
+/// has the end of the subscription); local sends already queued are still published while the
+/// connection lives, and the delivery thread ends after the message it is delivering.
+///
+/// It reads the bridge's counters and its last fault. A fault of a peer (a payload that does not
+/// decode, carries another type tag, or exceeds the size limit) is counted in
+/// [`malformed`](Bridge::malformed), kept as [`last_error`](Bridge::last_error), and emitted as a
+/// `tracing` event with the feature `tracing`: never a panic.
+#[must_use = "dropping a Bridge ends it at once"]
+pub struct Bridge {
+    stats: Arc<Stats>,
+    outbox: Option<Arc<Outbox>>,
+    /// The exchange's subscription that publishes; `None` for a bridge that only receives.
+    subscription: Option<Subscription>,
+    receiving: Option<JoinHandle<()>>,
+    publish_to: Option<String>,
+    receive_from: Option<String>,
+    tag: String,
+    nats: Nats,
+}
+
+struct Stats {
+    published: Counter,
+    dropped: Counter,
+    failed: Arc<Counter>,
+    received: Counter,
+    malformed: Counter,
+    echoes: Counter,
+    faults: Faults,
+}
+
+impl Nats {
+    /// Bridges `exchange` to `subject`, both ways: local sends are published on it, and messages
+    /// published on it by other connections reach the local subscribers. A subject with a
+    /// wildcard (`orders.*`, `orders.>`) is only received from. For other combinations, use
+    /// [`bridge_with`](Nats::bridge_with).
+    ///
+    /// When this returns, the server has the subscription: a message published afterwards
+    /// elsewhere is delivered.
+    ///
+    /// # Errors
+    ///
+    /// [`NatsError::InvalidSubject`], [`NatsError::Subscribe`], or
+    /// [`NatsError::NotConnected`] if the subscription could not be made.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use actor_pubsub::nats::Nats;
+    /// use actor_pubsub::{DeliveryPolicy, Exchange, Recorder};
+    /// use std::sync::Arc;
+    ///
+    /// let nats = Nats::connect("nats://127.0.0.1:4222")?;
+    /// let orders = Arc::new(Exchange::<String>::new(DeliveryPolicy::Skip));
+    /// let seen = Recorder::new();
+    /// let _local = orders.attach(seen.clone());
+    /// let bridge = nats.bridge(&orders, "orders")?;
+    /// orders.send("local order".to_string()); // published on "orders", and seen locally
+    /// bridge.flush(std::time::Duration::from_secs(1))?;
+    /// # Ok::<(), actor_pubsub::nats::NatsError>(())
+    /// ```
+    pub fn bridge<M>(&self, exchange: &Arc<Exchange<M>>, subject: &str) -> Result<Bridge, NatsError>
+    where
+        M: Serialize + DeserializeOwned + Clone + Send + 'static,
+    {
+        let mut options = BridgeOptions::new().receive_from(subject);
+        if !has_wildcard(subject) {
+            options = options.publish_to(subject);
+        }
+        self.bridge_with(exchange, options)
+    }
+
+    /// Bridges `exchange` as `options` say.
+    ///
+    /// # Errors
+    ///
+    /// As [`bridge`](Nats::bridge); [`NatsError::InvalidSubject`] also when `options` name no
+    /// subject at all.
+    pub fn bridge_with<M>(
+        &self,
+        exchange: &Arc<Exchange<M>>,
+        options: BridgeOptions,
+    ) -> Result<Bridge, NatsError>
+    where
+        M: Serialize + DeserializeOwned + Clone + Send + 'static,
+    {
+        if options.publish_to.is_none() && options.receive_from.is_none() {
+            return Err(NatsError::InvalidSubject {
+                subject: String::new(),
+                reason: "a bridge needs a subject to publish to or receive from",
+            });
+        }
+        if let Some(subject) = &options.publish_to {
+            check_subject(subject, false)?;
+        }
+        let tag = options.tag.unwrap_or_else(wire::default_tag::<M>);
+        let stats = Arc::new(Stats {
+            published: Counter::default(),
+            dropped: Counter::default(),
+            failed: Arc::default(),
+            received: Counter::default(),
+            malformed: Counter::default(),
+            echoes: Counter::default(),
+            faults: Faults::default(),
+        });
+        let limit = self.max_payload();
+
+        // Receiving first: a failed subscription leaves nothing behind.
+        let mut inbound = None;
+        if let Some(subject) = &options.receive_from {
+            let subscriber = self.subscribe(subject, None)?;
+            let (tx, rx) = mpsc::channel(options.capacity);
+            let task =
+                self.inner
+                    .runtime
+                    .spawn_task(receive(subscriber, limit, tx, Arc::clone(&stats)));
+            inbound = Some((rx, task));
+        }
+
+        let mut outbox = None;
+        let mut subscription = None;
+        if let Some(subject) = &options.publish_to {
+            let queue = Outbox::new(options.capacity);
+            self.inner.runtime.spawn(outbox::publish(
+                Arc::clone(&queue),
+                self.inner.client.clone(),
+                Arc::clone(&stats.failed),
+            ));
+            subscription = Some(exchange.attach(Outbound::<M> {
+                outbox: Arc::clone(&queue),
+                subject: Subject::from(subject.as_str()),
+                tag: tag.clone(),
+                origin: self.origin().to_string(),
+                limit,
+                stats: Arc::clone(&stats),
+                message: PhantomData,
+            }));
+            outbox = Some(queue);
+        }
+
+        let mut receiving = None;
+        if let Some((rx, task)) = inbound {
+            let skip = subscription.as_ref().map(|sub| sub.id);
+            let (exchange, stats, tag) = (Arc::clone(exchange), Arc::clone(&stats), tag.clone());
+            let origin = self.origin().to_string();
+            let started = thread::Builder::new()
+                .name("actor-pubsub-nats-deliver".into())
+                .spawn(move || {
+                    let from = Inbound {
+                        tag: &tag,
+                        origin: &origin,
+                        limit,
+                        skip,
+                    };
+                    deliver(rx, &exchange, &from, &stats);
+                });
+            if let Err(err) = started {
+                task.abort();
+                if let Some(queue) = &outbox {
+                    queue.close();
+                }
+                return Err(NatsError::Subscribe {
+                    subject: options.receive_from.unwrap_or_default(),
+                    reason: format!("could not start the delivery thread: {err}"),
+                });
+            }
+            receiving = Some(task);
+        }
+
+        Ok(Bridge {
+            stats,
+            outbox,
+            subscription,
+            receiving,
+            publish_to: options.publish_to,
+            receive_from: options.receive_from,
+            tag,
+            nats: self.clone(),
+        })
+    }
+}
+
+impl Bridge {
+    /// How many local sends were queued for publishing.
+    pub fn published(&self) -> u64 {
+        self.stats.published.get()
+    }
+
+    /// How many local sends were not published: no room in the queue within the exchange's
+    /// [`DeliveryPolicy`](crate::DeliveryPolicy) (for instance while the server is away), over
+    /// the payload limit, or not encodable. The exchange counts them as dropped for the bridge's
+    /// subscription too.
+    pub fn dropped(&self) -> u64 {
+        self.stats.dropped.get()
+    }
+
+    /// How many queued messages the client refused to publish (it was closed, or the payload
+    /// exceeded the server's limit).
+    pub fn failed(&self) -> u64 {
+        self.stats.failed.get()
+    }
+
+    /// How many local sends are queued and not yet handed to the client.
+    pub fn pending(&self) -> usize {
+        self.outbox.as_ref().map_or(0, |outbox| outbox.pending())
+    }
+
+    /// How many messages from other connections were decoded and sent to the exchange.
+    pub fn received(&self) -> u64 {
+        self.stats.received.get()
+    }
+
+    /// How many received payloads were refused: not an envelope, another version, another type
+    /// tag, a body that does not decode, or over the payload limit.
+    pub fn malformed(&self) -> u64 {
+        self.stats.malformed.get()
+    }
+
+    /// How many received messages were this connection's own publishes, and skipped.
+    pub fn skipped_echoes(&self) -> u64 {
+        self.stats.echoes.get()
+    }
+
+    /// The last fault: a refused payload, or a local message that could not be published.
+    pub fn last_error(&self) -> Option<NatsError> {
+        self.stats.faults.last()
+    }
+
+    /// The subject local sends are published on, if any.
+    pub fn publish_subject(&self) -> Option<&str> {
+        self.publish_to.as_deref()
+    }
+
+    /// The subject messages are received from, if any.
+    pub fn receive_subject(&self) -> Option<&str> {
+        self.receive_from.as_deref()
+    }
+
+    /// The type tag of the envelopes.
+    pub fn type_tag(&self) -> &str {
+        &self.tag
+    }
+
+    /// Waits until every local send queued so far has been published and processed by the
+    /// server (routed to the subscribers it has), at most `timeout`.
+    ///
+    /// # Errors
+    ///
+    /// [`NatsError::NotConnected`] if the client is not connected, or not everything went out
+    /// in time.
+    pub fn flush(&self, timeout: Duration) -> Result<(), NatsError> {
+        let deadline = Instant::now() + timeout;
+        if let Some(outbox) = &self.outbox {
+            if !outbox.wait_empty(deadline) {
+                return Err(NatsError::NotConnected);
+            }
+        }
+        self.nats.flush_until(deadline)
+    }
+}
+
+impl Drop for Bridge {
+    fn drop(&mut self) {
+        // No local send reaches the queue after this.
+        drop(self.subscription.take());
+        if let Some(outbox) = &self.outbox {
+            outbox.close();
+        }
+        // The receiving task drops its end of the delivery queue (the delivery thread ends) and
+        // its subscription: once this returns, the server sends nothing more for it.
+        if let Some(task) = self.receiving.take() {
+            let inner = &self.nats.inner;
+            inner.runtime.end_task(task, &inner.client);
+        }
+    }
+}
+
+impl fmt::Debug for Bridge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Bridge")
+            .field("publish_to", &self.publish_to)
+            .field("receive_from", &self.receive_from)
+            .field("tag", &self.tag)
+            .field("published", &self.published())
+            .field("received", &self.received())
+            .field("malformed", &self.malformed())
+            .finish()
+    }
+}
+
+/// The subscriber that publishes: attached to the exchange, it encodes on the sending thread and
+/// queues the payload, waiting for room as the exchange's policy allows.
+struct Outbound<M> {
+    outbox: Arc<Outbox>,
+    subject: Subject,
+    tag: String,
+    origin: String,
+    limit: usize,
+    stats: Arc<Stats>,
+    message: PhantomData<fn(M)>,
+}
+
+impl<M: Serialize + Send + 'static> Subscriber<M> for Outbound<M> {
+    fn deliver(&self, msg: M, wait: Wait) -> Delivery<M> {
+        let refuse = |err: NatsError, msg: M| {
+            self.stats.dropped.add();
+            self.stats.faults.report(err);
+            Delivery::Full(msg)
+        };
+        let encoded = wire::encode_from(self.subject.as_str(), &self.tag, Some(&self.origin), &msg);
+        let payload = match encoded {
+            Ok(payload) => payload,
+            Err(err) => return refuse(err, msg),
+        };
+        if payload.len() > self.limit {
+            let err = NatsError::TooLarge {
+                subject: self.subject.to_string(),
+                size: payload.len(),
+                limit: self.limit,
+            };
+            return refuse(err, msg);
+        }
+        let outgoing = Outgoing {
+            subject: self.subject.clone(),
+            payload,
+        };
+        match self.outbox.push(outgoing, wait) {
+            Ok(()) => {
+                self.stats.published.add();
+                Delivery::Delivered
+            }
+            Err(Refused::Full) => {
+                self.stats.dropped.add();
+                Delivery::Full(msg)
+            }
+            Err(Refused::Closed) => Delivery::Gone(msg),
+        }
+    }
+}
+
+/// The receiving task: skips oversized messages and queues the rest for the delivery thread,
+/// waiting for room (never blocking the runtime thread).
+async fn receive(
+    mut subscriber: async_nats::Subscriber,
+    limit: usize,
+    deliveries: mpsc::Sender<Message>,
+    stats: Arc<Stats>,
+) {
+    while let Some(message) = subscriber.next().await {
+        if message.payload.len() > limit {
+            stats.malformed.add();
+            stats.faults.report(NatsError::TooLarge {
+                subject: message.subject.to_string(),
+                size: message.payload.len(),
+                limit,
+            });
+            continue;
+        }
+        if deliveries.send(message).await.is_err() {
+            break;
+        }
+    }
+}
+
+/// What the delivery thread expects of a received message.
+struct Inbound<'a> {
+    tag: &'a str,
+    /// This connection's id: messages from it are skipped.
+    origin: &'a str,
+    limit: usize,
+    /// The bridge's own subscriber, which the delivery passes over.
+    skip: Option<u64>,
+}
+
+/// The delivery thread: decodes each received message and sends it to the exchange's
+/// subscribers (all but the bridge's own), as the exchange's delivery policy says.
+fn deliver<M>(
+    mut deliveries: mpsc::Receiver<Message>,
+    exchange: &Exchange<M>,
+    from: &Inbound<'_>,
+    stats: &Stats,
+) where
+    M: DeserializeOwned + Clone + Send + 'static,
+{
+    while let Some(message) = deliveries.blocking_recv() {
+        let decoded = wire::decode_unless_from::<M>(
+            &message.subject,
+            from.tag,
+            &message.payload,
+            from.limit,
+            Some(from.origin),
+        );
+        match decoded {
+            Ok(None) => stats.echoes.add(),
+            Ok(Some(msg)) => {
+                stats.received.add();
+                // A closure subscriber that panics loses this message for the ones after it (as
+                // with any send); the bridge goes on.
+                let skip = from.skip;
+                let _ = catch_unwind(AssertUnwindSafe(|| exchange.send_skipping(msg, skip)));
+            }
+            Err(err) => {
+                stats.malformed.add();
+                stats.faults.report(err);
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! The private async runtime: a current-thread tokio runtime on one background thread, and the
+//! blocking bridge from synchronous callers to futures run there.
+//!
+//! No caller ever enters the runtime: futures are spawned onto it and their outcome comes back
+//! through a std channel, so the synchronous API works on any thread, including one that runs an
+//! async runtime of its own.
+
+use std::future::Future;
+use std::io;
+use std::sync::mpsc;
+use std::thread::{self, ThreadId};
+use std::time::Duration;
+
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The runtime thread. Dropping it stops the runtime: every task still on it is cancelled (which
+/// closes the connection) and the thread is joined.
+pub(crate) struct Runtime {
+    handle: Handle,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<thread::JoinHandle<()>>,
+    thread_id: ThreadId,
+}
+
+impl Runtime {
+    /// Starts the runtime thread.
+    pub(crate) fn start() -> io::Result<Runtime> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()?;
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let thread = thread::Builder::new()
+            .name("actor-pubsub-nats".into())
+            .spawn(move || {
+                runtime.block_on(async {
+                    let _ = stopped.await;
+                });
+                // Dropped here, outside `block_on`: cancels the tasks left.
+                drop(runtime);
+            })?;
+        let thread_id = thread.thread().id();
+        Ok(Runtime {
+            handle,
+            stop: Some(stop),
+            thread: Some(thread),
+            thread_id,
+        })
+    }
+
+    /// Runs `future` on the runtime thread, without waiting for it.
+    pub(crate) fn spawn<F>(&self, future: F) -> tokio::task::AbortHandle
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.handle.spawn(future).abort_handle()
+    }
+
+    /// Runs `future` on the runtime thread, keeping the handle to end it with
+    /// [`end_task`](Runtime::end_task).
+    pub(crate) fn spawn_task<F>(&self, future: F) -> JoinHandle<()>
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.handle.spawn(future)
+    }
+
+    /// Cancels a task and waits until it is gone (what it owned dropped: a subscription is
+    /// ended), then, if connected, until the server has processed what the client sent.
+    pub(crate) fn end_task(&self, task: JoinHandle<()>, client: &async_nats::Client) {
+        task.abort();
+        let connected = client.connection_state() == async_nats::connection::State::Connected;
+        let client = client.clone();
+        self.block(
+            async move {
+                let _ = task.await;
+                if connected {
+                    let _ = tokio::time::timeout(
+                        Duration::from_secs(1),
+                        super::connection::round_trip(&client),
+                    )
+                    .await;
+                }
+            },
+            Duration::from_secs(2),
+        );
+    }
+
+    /// Runs `future` on the runtime thread and waits for its output, at most `limit` (`None` if
+    /// it did not finish by then, or if the runtime has stopped).
+    pub(crate) fn block<F>(&self, future: F, limit: Duration) -> Option<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let task = self.handle.spawn(async move {
+            let _ = tx.send(future.await);
+        });
+        let outcome = rx.recv_timeout(limit).ok();
+        if outcome.is_none() {
+            task.abort();
+        }
+        outcome
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        // The last handle may be dropped by a task on the runtime thread itself: it cannot wait
+        // for its own end, and the thread ends by itself once the stop signal is read.
+        if thread::current().id() != self.thread_id {
+            if let Some(thread) = self.thread.take() {
+                let _ = thread.join();
+            }
+        }
+    }
+}
