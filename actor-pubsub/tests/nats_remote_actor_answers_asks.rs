@@ -7,21 +7,9 @@ mod nats_support;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use actor_core::{Actor, Builder, Context, Inbox, Mailbox, ReplyTo};
+use actor_core::{Builder, Inbox, Mailbox};
 use actor_pubsub::nats::{Nats, NatsError, RemoteFailure, ServeOptions};
-use nats_support::{DEADLINE, NatsServer, RawClient};
-
-struct Add(u64, ReplyTo<u64>);
-
-struct Counter(u64);
-
-impl Actor for Counter {
-    type Msg = Add;
-    fn handle(&mut self, Add(n, reply): Add, _ctx: &mut Context<Self>) {
-        self.0 += n;
-        let _ = reply.reply(self.0);
-    }
-}
+use nats_support::{Add, Counter, DEADLINE, NatsServer, RawClient};
 
 const ASK: Duration = Duration::from_secs(5);
 

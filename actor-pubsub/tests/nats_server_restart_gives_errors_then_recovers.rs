@@ -9,20 +9,9 @@ mod nats_support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use actor_core::{Actor, Context, ReplyTo};
 use actor_pubsub::nats::{BridgeOptions, Nats, NatsError};
 use actor_pubsub::{DeliveryPolicy, Exchange, Recorder};
-use nats_support::{NatsServer, eventually};
-
-struct Add(u64, ReplyTo<u64>);
-struct Counter(u64);
-impl Actor for Counter {
-    type Msg = Add;
-    fn handle(&mut self, Add(n, reply): Add, _ctx: &mut Context<Self>) {
-        self.0 += n;
-        let _ = reply.reply(self.0);
-    }
-}
+use nats_support::{Add, Counter, NatsServer, eventually};
 
 const ASK: Duration = Duration::from_secs(5);
 

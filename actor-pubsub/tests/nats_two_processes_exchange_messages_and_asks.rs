@@ -10,23 +10,12 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-use actor_core::{Actor, Context, ReplyTo};
 use actor_pubsub::nats::Nats;
 use actor_pubsub::{DeliveryPolicy, Exchange};
-use nats_support::{DEADLINE, NatsServer};
+use nats_support::{Add, Counter, DEADLINE, NatsServer};
 
 /// Set for the child process: the server's URL.
 const CHILD_URL: &str = "ACTOR_PUBSUB_NATS_CHILD_URL";
-
-struct Add(u64, ReplyTo<u64>);
-struct Counter(u64);
-impl Actor for Counter {
-    type Msg = Add;
-    fn handle(&mut self, Add(n, reply): Add, _ctx: &mut Context<Self>) {
-        self.0 += n;
-        let _ = reply.reply(self.0);
-    }
-}
 
 /// The child's part: does nothing unless started by the parent.
 #[test]

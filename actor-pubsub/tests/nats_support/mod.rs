@@ -2,6 +2,7 @@
 //! protocol client (what a non-Rust program would write), and deadline-bounded polling.
 #![allow(dead_code)]
 
+use actor_core::{Actor, Context, ReplyTo};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -288,5 +289,19 @@ impl RawClient {
         self.reader.read_exact(&mut body).expect("payload");
         body.truncate(size);
         body
+    }
+}
+
+/// A request to [`Counter`]: add N, reply with the running total.
+pub struct Add(pub u64, pub ReplyTo<u64>);
+
+/// The actor the serving tests put behind a subject: a running total.
+pub struct Counter(pub u64);
+
+impl Actor for Counter {
+    type Msg = Add;
+    fn handle(&mut self, Add(n, reply): Add, _ctx: &mut Context<Self>) {
+        self.0 += n;
+        let _ = reply.reply(self.0);
     }
 }
