@@ -186,7 +186,9 @@ impl<A: Spawned> fmt::Debug for Outcome<A> {
 /// can reach drains its mailbox and ends, so `join` cannot wait on it forever.
 ///
 /// **Dropping the handle detaches the actor**: it runs on while other addresses exist and ends as
-/// usual, but nobody learns its exit reason and its undelivered messages are dropped with it.
+/// usual, but nobody joins it: its undelivered messages go to the dead-letter hook
+/// ([`DeadLetters`](crate::DeadLetters)) and its state is dropped (a panic in that `Drop` is
+/// caught). Monitors ([`Addr::monitor`]) still learn the exit reason.
 #[must_use = "dropping an ActorHandle detaches the actor; call join() to learn how it ended"]
 pub struct ActorHandle<A: Spawned> {
     shared: Link<A::Msg>,
