@@ -6,7 +6,7 @@ Reads `target/criterion/<group>/<side>/new/{estimates,benchmark}.json` (left the
 different sizes compare fairly) by the framework's, and draws one horizontal bar per side on a
 log axis: a bar to the right of 1 is a baseline that needs that many times the framework's time.
 
-    cargo bench -p actor-core --bench pool
+    cargo bench -p tests --features peers --bench pool
     python3 scripts/bench_charts.py            # writes benchmarks-pool.svg
 
 Options: --prefix GROUP_PREFIX (default pool-), --framework SIDE (default pool),

@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # `cargo rustc` passes `--cfg loom` to this one crate only: the dependencies are the ordinary
-# optimised builds (shared with `cargo test --release` and `cargo bench`), not a second copy.
-binary=$(cargo rustc -p actor-core --lib --release --message-format=json-render-diagnostics \
+# optimised builds (the bench profile is the release one: shared with `cargo test --release`).
+binary=$(cargo rustc -p actor-core --lib --profile bench --message-format=json-render-diagnostics \
   -- --cfg loom | grep -o '"executable":"[^"]*"' | tail -n 1 | cut -d '"' -f 4)
 if [ -z "${binary}" ]; then
   echo "loom.sh: the model-check build produced no test binary" >&2

@@ -77,7 +77,7 @@ pub(crate) mod short {
 /// only inside a model:
 ///
 /// ```text
-/// bash scripts/loom.sh     # cargo rustc -p actor-core --lib --release -- --cfg loom, then runs it
+/// bash scripts/loom.sh     # cargo rustc -p actor-core --lib --profile bench -- --cfg loom, then runs it
 /// ```
 pub(crate) mod checked {
     #[cfg(not(loom))]

@@ -197,3 +197,206 @@ fn ask_always_ends_under_racing_deadlines() {
         "each timed-out request's late reply was handed back to the replier"
     );
 }
+
+/// `Addr::ask_then`: the outcome of a request that nobody waits for reaches the callback exactly
+/// once, whichever way the request ends.
+mod ask_then {
+    use super::*;
+    use actor_core::{Mailbox, NoReply};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    type Outcomes = mpsc::Receiver<Result<u64, NoReply>>;
+
+    /// A callback that sends each outcome to the returned receiver.
+    fn outcomes() -> (impl FnOnce(Result<u64, NoReply>) + Send + 'static, Outcomes) {
+        let (tx, rx) = mpsc::channel();
+        (
+            move |outcome| {
+                let _ = tx.send(outcome);
+            },
+            rx,
+        )
+    }
+
+    /// The one outcome `rx` gets, and that no second one follows once the sender is gone.
+    fn only_outcome(rx: &Outcomes) -> Result<u64, NoReply> {
+        let outcome = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("no outcome");
+        // The callback was consumed: its sender is dropped, nothing else can arrive.
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(30)),
+            Err(mpsc::RecvTimeoutError::Disconnected)
+        );
+        outcome
+    }
+
+    on_every_executor! {
+    fn the_reply_reaches_the_callback(exec) {
+        let handle = exec.spawn(Server { held: Vec::new() });
+        let (call, rx) = outcomes();
+        handle.addr().ask_then(|r| Msg::Double(21, r), None, call).unwrap();
+        assert_eq!(only_outcome(&rx), Ok(42));
+    }
+    }
+
+    on_every_executor! {
+    fn a_dropped_port_is_stopped(exec) {
+        let handle = exec.spawn(Server { held: Vec::new() });
+        let (call, rx) = outcomes();
+        handle.addr().ask_then(Msg::Ignore, None, call).unwrap();
+        assert_eq!(only_outcome(&rx), Err(NoReply::Stopped));
+    }
+    }
+
+    on_every_executor! {
+    fn a_held_port_times_out_and_the_late_reply_is_handed_back(exec) {
+        let handle = exec.spawn(Server { held: Vec::new() });
+        let (call, rx) = outcomes();
+        handle
+            .addr()
+            .ask_then(Msg::Hold, Some(Duration::from_millis(20)), call)
+            .unwrap();
+        assert_eq!(only_outcome(&rx), Err(NoReply::Timeout));
+        handle.addr().close();
+        let server = handle.join().into_state();
+        for port in server.held {
+            assert_eq!(port.reply(5), Err(5), "nobody waits for this reply any more");
+        }
+    }
+    }
+
+    on_every_executor! {
+    fn the_actor_ending_settles_a_held_request(exec) {
+        let handle = exec.spawn(Server { held: Vec::new() });
+        let (call, rx) = outcomes();
+        handle.addr().ask_then(Msg::Hold, None, call).unwrap();
+        // The handler holds the port; the actor ends with it still held.
+        let (probe, probed) = mpsc::channel();
+        handle
+            .addr()
+            .ask_then(|r| Msg::Double(1, r), None, move |o| {
+                let _ = probe.send(o);
+            })
+            .unwrap();
+        assert_eq!(probed.recv().unwrap(), Ok(2), "the hold was handled before");
+        handle.addr().stop();
+        assert_eq!(only_outcome(&rx), Err(NoReply::Stopped));
+        drop(handle.join());
+    }
+    }
+
+    on_every_executor! {
+    fn a_closed_mailbox_hands_the_request_back_and_never_calls(exec) {
+        let handle = exec.spawn(Server { held: Vec::new() });
+        handle.addr().close();
+        let (call, rx) = outcomes();
+        let err = handle.addr().ask_then(|r| Msg::Double(1, r), None, call).unwrap_err();
+        assert!(matches!(err, AskError::Closed(Msg::Double(1, _))));
+        // The port inside the request handed back settles nothing; the callback is dropped.
+        drop(err);
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(30)),
+            Err(mpsc::RecvTimeoutError::Disconnected)
+        );
+        drop(handle.join());
+    }
+    }
+
+    /// A full bounded mailbox is `Full` at once, with the request: `ask_then` never waits.
+    #[test]
+    fn a_full_mailbox_is_full_at_once() {
+        let (entered, gate) = (Arc::new(std::sync::Barrier::new(2)), mpsc::channel::<()>());
+        let (release, wait) = gate;
+        let in_actor = Arc::clone(&entered);
+        let handle = actor_core::Builder::new()
+            .mailbox(Mailbox::Bounded(1))
+            .spawn_fn(move |inbox: Inbox<(u64, ReplyTo<u64>)>| {
+                let (n, reply) = inbox.recv()?;
+                in_actor.wait();
+                wait.recv().unwrap();
+                let _ = reply.reply(n);
+                while let Ok((n, reply)) = inbox.recv() {
+                    let _ = reply.reply(n);
+                }
+                Ok(())
+            })
+            .unwrap();
+        let addr = handle.addr();
+        let (first, first_rx) = outcomes();
+        addr.ask_then(|r| (1, r), None, first).unwrap();
+        entered.wait(); // the actor holds the first request; the mailbox is empty
+        let (second, second_rx) = outcomes();
+        addr.ask_then(|r| (2, r), None, second).unwrap(); // fills the one slot
+        let (third, third_rx) = outcomes();
+        let err = addr.ask_then(|r| (3, r), None, third).unwrap_err();
+        assert!(matches!(err, AskError::Full((3, _))));
+        drop(err);
+        assert_eq!(
+            third_rx.recv_timeout(Duration::from_secs(30)),
+            Err(mpsc::RecvTimeoutError::Disconnected)
+        );
+        release.send(()).unwrap();
+        assert_eq!(only_outcome(&first_rx), Ok(1));
+        assert_eq!(only_outcome(&second_rx), Ok(2));
+    }
+
+    /// From inside a pooled handler, where `Addr::ask` would refuse (`WouldBlock`), `ask_then`
+    /// works: it never waits.
+    #[test]
+    fn works_on_a_pool_worker() {
+        struct Asker {
+            target: actor_core::Addr<Msg>,
+            tx: mpsc::Sender<Result<u64, NoReply>>,
+        }
+        impl Actor for Asker {
+            type Msg = u64;
+            fn handle(&mut self, n: u64, _ctx: &mut Context<Self>) {
+                let tx = self.tx.clone();
+                self.target
+                    .ask_then(
+                        |r| Msg::Double(n, r),
+                        None,
+                        move |o| {
+                            let _ = tx.send(o);
+                        },
+                    )
+                    .expect("queued");
+            }
+        }
+        let pool = actor_core::Pool::builder().workers(2).build().unwrap();
+        let doubler = pool.spawn(Server { held: Vec::new() });
+        let (tx, rx) = mpsc::channel();
+        let asker = pool.spawn(Asker {
+            target: doubler.addr(),
+            tx,
+        });
+        asker.addr().send(8).unwrap();
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Ok(16)));
+    }
+
+    /// A callback that panics is caught on the settling thread: the replying actor goes on.
+    #[test]
+    fn a_panicking_callback_does_not_reach_the_replier() {
+        let handle = actor_core::spawn(Server { held: Vec::new() });
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&calls);
+        handle
+            .addr()
+            .ask_then(
+                |r| Msg::Double(1, r),
+                None,
+                move |_| {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    panic!("callback panics");
+                },
+            )
+            .unwrap();
+        // The actor is still there and answers the next request.
+        assert_eq!(handle.addr().ask(|r| Msg::Double(2, r)).unwrap(), 4);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        handle.addr().close();
+        assert!(!handle.join().is_panic());
+    }
+}

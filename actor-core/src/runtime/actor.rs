@@ -8,11 +8,11 @@ use std::time::Duration;
 use crate::blocks::timer::{Timers, deliver_own};
 use crate::executor::Place;
 use crate::executor::foreign::{ForeignTimer, OwnTimer};
-use crate::runtime::ask::{CallAsk, NoReply, Waiter};
+use crate::runtime::ask::NoReply;
 use crate::runtime::mailbox::Reader;
 use crate::runtime::run::Restarter;
 use crate::runtime::unwind::catch;
-use crate::{ActorHandle, ActorId, Addr, AskError, Builder, ExitReason, ReplyTo, TrySendError};
+use crate::{ActorHandle, ActorId, Addr, AskError, Builder, ExitReason, ReplyTo};
 
 /// A handler-style actor: state plus a `handle` method called once per message, in order.
 ///
@@ -316,46 +316,14 @@ impl<A: Actor> Context<A> {
         F: FnOnce(Result<R, NoReply>) -> A::Msg + Send + 'static,
     {
         let me = self.addr();
-        let (call, port) = CallAsk::new(Box::new(move |answer| {
+        let callback = Box::new(move |answer| {
             // A panic in `on_reply` is caught; the answer is lost with it (nobody to hand it to).
             if let Ok(msg) = catch(|| on_reply(answer)) {
                 let _ = me.shared().send_answer(msg);
             }
-        }));
-        // Registered before the send: if the target ends after accepting the request, its end
-        // watch settles it; if it had ended before, the send fails below.
-        let end = &target.shared().end;
-        end.register(Waiter::Slot(call.expiry()));
-        if let Err(refused) = target.try_send(make(port)) {
-            call.disarm();
-            return Err(match refused {
-                TrySendError::Full(request) => AskError::Full(request),
-                TrySendError::Closed(request) => AskError::Closed(request),
-            });
-        }
-        if let Some(timeout) = timeout {
-            let expiry = call.expiry();
-            let expire = move || {
-                if let Some(slot) = expiry.upgrade() {
-                    slot.expire(NoReply::Timeout);
-                }
-            };
-            let timer = match self.reader.shared.place().and_then(Place::foreign) {
-                Some(executor) => {
-                    let mut expire = Some(expire);
-                    let fire = move || {
-                        if let Some(expire) = expire.take() {
-                            expire();
-                        }
-                        false
-                    };
-                    OwnTimer::Foreign(ForeignTimer::set(executor, timeout, None, Box::new(fire)))
-                }
-                None => OwnTimer::Real(Timers::global().call_after(timeout, expire)),
-            };
-            call.set_timer(timer);
-        }
-        Ok(())
+        });
+        let foreign = self.reader.shared.place().and_then(Place::foreign);
+        target.ask_call(make, timeout, foreign, callback)
     }
 
     /// Sends `msg` to this actor once, `delay` from now. The timer belongs to the actor: it does

@@ -4,10 +4,16 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
+use crate::blocks::timer::Timers;
+use crate::executor::foreign::Executor;
+use crate::executor::foreign::{ForeignTimer, OwnTimer};
 use crate::executor::pool::on_worker;
-use crate::runtime::ask::{NoReply, ReplyTo, Waiting};
+use crate::runtime::ask::{CallAsk, Callback, NoReply, ReplyTo, Waiter, Waiting};
 use crate::runtime::error::{AskError, SendError, SendTimeoutError, TrySendError};
 use crate::runtime::mailbox::Link;
+use crate::runtime::unwind::catch;
 
 /// A process-unique number naming one actor. Never reused within a process.
 ///
@@ -282,6 +288,122 @@ impl<M> Addr<M> {
                 NoReply::Stopped => AskError::Stopped,
                 NoReply::Timeout => AskError::Timeout,
             })
+    }
+
+    /// Sends a request without waiting for its reply: `on_reply` runs once, with the reply or
+    /// with why none came ([`NoReply::Stopped`] if the actor ended or dropped the request
+    /// unanswered; [`NoReply::Timeout`] if `timeout` is given and no reply came within it).
+    ///
+    /// It never blocks, so it can be called anywhere: on a [`Pool`](crate::Pool) worker, inside
+    /// async code, in a callback. A full bounded mailbox is [`AskError::Full`] at once. An actor
+    /// asks through [`Context::ask`](crate::Context::ask) instead, which delivers the outcome to
+    /// it as a message.
+    ///
+    /// `on_reply` runs on whichever thread settles the request: the replying actor's (inside
+    /// [`ReplyTo::reply`]), the thread that drops the port or on which the actor ends, or the
+    /// timer thread of [`Timers`](crate::Timers) for a deadline. Keep it short: hand the outcome
+    /// on (to a channel, an actor, a waker). A panic in it is caught, and the outcome is lost with
+    /// it. A reply that comes after the deadline is handed back to the replier by
+    /// [`ReplyTo::reply`].
+    ///
+    /// # Errors
+    ///
+    /// [`AskError::Full`] or [`AskError::Closed`] with the request, unsent, if the mailbox is full
+    /// or no longer accepts messages; `on_reply` is then dropped without being called.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actor_core::{Inbox, NoReply, ReplyTo};
+    /// use std::sync::mpsc;
+    /// use std::time::Duration;
+    ///
+    /// let doubler = actor_core::spawn_fn(|inbox: Inbox<(u64, ReplyTo<u64>)>| {
+    ///     while let Ok((n, reply)) = inbox.recv() {
+    ///         let _ = reply.reply(2 * n);
+    ///     }
+    ///     Ok(())
+    /// });
+    /// let (tx, rx) = mpsc::channel();
+    /// doubler
+    ///     .addr()
+    ///     .ask_then(|port| (21, port), Some(Duration::from_secs(5)), move |outcome| {
+    ///         let _ = tx.send(outcome);
+    ///     })
+    ///     .unwrap();
+    /// assert_eq!(rx.recv().unwrap(), Ok(42));
+    ///
+    /// // Once the actor has ended, a request that was queued gets `Stopped`.
+    /// let sleeper = actor_core::spawn_fn(|inbox: Inbox<ReplyTo<u64>>| {
+    ///     let _port = inbox.recv();
+    ///     Ok(())
+    /// });
+    /// let (tx, rx) = mpsc::channel();
+    /// sleeper.addr().ask_then(|port| port, None, move |outcome| {
+    ///     let _ = tx.send(outcome);
+    /// }).unwrap();
+    /// assert_eq!(rx.recv().unwrap(), Err(NoReply::Stopped));
+    /// ```
+    pub fn ask_then<R, F>(
+        &self,
+        make: impl FnOnce(ReplyTo<R>) -> M,
+        timeout: Option<Duration>,
+        on_reply: F,
+    ) -> Result<(), AskError<M>>
+    where
+        R: Send + 'static,
+        F: FnOnce(Result<R, NoReply>) + Send + 'static,
+    {
+        let callback = Box::new(move |outcome| {
+            // Caught: the outcome is lost with the panic, and the settling thread carries on.
+            let _ = catch(|| on_reply(outcome));
+        });
+        self.ask_call(make, timeout, None, callback)
+    }
+
+    /// Sends a request whose outcome goes to `callback`, with a deadline on the process-wide
+    /// timers or on `foreign`'s clock. Never blocks.
+    pub(crate) fn ask_call<R: Send + 'static>(
+        &self,
+        make: impl FnOnce(ReplyTo<R>) -> M,
+        timeout: Option<Duration>,
+        foreign: Option<&Arc<dyn Executor>>,
+        callback: Callback<R>,
+    ) -> Result<(), AskError<M>> {
+        let (call, port) = CallAsk::new(callback);
+        // Registered before the send: if the actor ends after accepting the request, its end
+        // watch settles it; if it had ended before, the send fails below.
+        self.shared.end.register(Waiter::Slot(call.expiry()));
+        if let Err(refused) = self.try_send(make(port)) {
+            call.disarm();
+            return Err(match refused {
+                TrySendError::Full(request) => AskError::Full(request),
+                TrySendError::Closed(request) => AskError::Closed(request),
+            });
+        }
+        if let Some(timeout) = timeout {
+            let expiry = call.expiry();
+            let expire = move || {
+                if let Some(slot) = expiry.upgrade() {
+                    slot.expire(NoReply::Timeout);
+                }
+            };
+            let timer = match foreign {
+                Some(executor) => {
+                    let mut expire = Some(expire);
+                    let fire = move || {
+                        if let Some(expire) = expire.take() {
+                            expire();
+                        }
+                        false
+                    };
+                    OwnTimer::Foreign(ForeignTimer::set(executor, timeout, None, Box::new(fire)))
+                }
+                None => OwnTimer::Real(Timers::global().call_after(timeout, expire)),
+            };
+            call.set_timer(timer);
+        }
+        Ok(())
     }
 
     /// Queues the exit sentinel behind every message already sent: the actor handles them all,

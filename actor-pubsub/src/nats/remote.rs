@@ -1,28 +1,27 @@
 //! Remote actors: `Served`, an actor answering requests on a subject (in a queue group, so that
 //! several processes can serve one name), and `Remote`, the asking side in another process.
 //!
-//! A request becomes an ordinary actor message: a proxy actor of the bridge's own decodes it,
-//! builds the actor's message around a [`ReplyTo`] with the caller's `make`, and asks the actor
-//! through its [`Context`], so it never waits; the reply (or why there is none) is encoded on the
-//! replying thread and published to the asker's inbox, and the proxy is told it was answered.
+//! A request becomes an ordinary actor message: the subscription's task decodes it, builds the
+//! actor's message around a [`ReplyTo`] with the caller's `make`, and asks the actor with
+//! [`Addr::ask_then`], which never waits; the reply (or why there is none) is encoded on the
+//! replying thread and queued for publishing to the asker's inbox.
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::time::{Duration, Instant};
 
-use actor_core::{
-    Actor, ActorHandle, Addr, AskError, Builder, Context, Mailbox, NoReply, ReplyTo, TrySendError,
-};
-use async_nats::{Client, Message, Subject};
+use actor_core::{Addr, AskError, NoReply, ReplyTo};
+use async_nats::{Message, Subject};
 use futures_util::StreamExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::task::JoinHandle;
 
-use super::connection::GRACE;
 use super::outbox::{self, Outbox, Outgoing};
+use super::runtime;
 use super::wire;
 use super::{Counter, Faults, Nats, NatsError, RemoteFailure, check_subject};
 use crate::Wait;
@@ -111,8 +110,7 @@ pub struct Served {
     subject: String,
     stats: Arc<ServeStats>,
     task: Option<JoinHandle<()>>,
-    proxy: Option<ActorHandle<Box<dyn ProxyActor>>>,
-    outbox: Arc<Outbox>,
+    answers: Arc<Answers>,
     nats: Nats,
 }
 
@@ -162,15 +160,12 @@ impl Served {
 impl Drop for Served {
     fn drop(&mut self) {
         // Ends the subscription (once this returns the server routes no request here); the
-        // proxy then ends once the requests it took are answered.
+        // publisher then ends once the requests the actor was asked are answered.
         if let Some(task) = self.task.take() {
             let inner = &self.nats.inner;
             inner.runtime.end_task(task, &inner.client);
         }
-        if let Some(proxy) = self.proxy.take() {
-            proxy.close();
-        }
-        self.outbox.close();
+        self.answers.served_dropped();
     }
 }
 
@@ -192,13 +187,19 @@ impl Nats {
     /// through; its reply (a `Resp`) goes back to the asker. Several processes may serve one
     /// subject: each request goes to one of them.
     ///
+    /// Requests are decoded, and `make` is called, on the connection's runtime thread; the actor
+    /// is then asked without waiting ([`Addr::ask_then`]), and its reply is encoded on the thread
+    /// that replies. So `make` must be quick and must not block: it holds up the connection's
+    /// traffic while it runs (a constructor such as `Add` below, or a closure that builds an enum
+    /// variant, is what it is for). A panic in it, or in `Req`'s `Deserialize`, is caught and
+    /// answered as a failure.
+    ///
     /// When this returns, the server has the subscription.
     ///
     /// # Errors
     ///
     /// [`NatsError::InvalidSubject`], [`NatsError::Subscribe`] or [`NatsError::NotConnected`]
-    /// if the subscription could not be made; [`NatsError::Subscribe`] also if the proxy actor
-    /// could not be started.
+    /// if the subscription could not be made.
     ///
     /// # Examples
     ///
@@ -267,50 +268,33 @@ impl Nats {
             reply_tag: options.reply_tag.unwrap_or_else(wire::default_tag::<Resp>),
             limit: self.max_payload(),
             stats: Arc::clone(&stats),
+            pending: AtomicUsize::new(0),
+            dropped: AtomicBool::new(false),
         });
-        let proxy: Box<dyn ProxyActor> = Box::new(Proxy {
-            target: addr.clone(),
-            make,
-            answers,
-            request_tag: options.request_tag.unwrap_or_else(wire::default_tag::<Req>),
-            reply_timeout: options.reply_timeout,
-            max_pending: options.max_pending,
-            pending: 0,
-            types: PhantomData,
-        });
-        let proxy = Builder::new()
-            .name(format!("nats-serve:{subject}"))
-            .mailbox(Mailbox::Bounded(options.max_pending))
-            .spawn(proxy)
-            .map_err(|err| NatsError::Subscribe {
-                subject: subject.to_string(),
-                reason: format!("could not start the serving actor: {err}"),
-            })?;
-        let subscriber = match self.subscribe(subject, Some(&options.queue_group)) {
-            Ok(subscriber) => subscriber,
-            Err(err) => {
-                proxy.close();
-                return Err(err);
-            }
-        };
+        let subscriber = self.subscribe(subject, Some(&options.queue_group))?;
         self.inner.runtime.spawn(outbox::publish(
-            Arc::clone(&outbox),
+            outbox,
             self.inner.client.clone(),
             Arc::clone(&stats.failed),
         ));
-        let task = self.inner.runtime.spawn_task(take_requests(
-            subscriber,
-            proxy.addr(),
-            self.inner.client.clone(),
-            self.max_payload(),
-            Arc::clone(&stats),
-        ));
+        let serving = Serving {
+            target: addr.clone(),
+            make,
+            answers: Arc::clone(&answers),
+            request_tag: options.request_tag.unwrap_or_else(wire::default_tag::<Req>),
+            reply_timeout: options.reply_timeout,
+            max_pending: options.max_pending,
+            types: PhantomData,
+        };
+        let task = self
+            .inner
+            .runtime
+            .spawn_task(take_requests(subscriber, serving));
         Ok(Served {
             subject: subject.to_string(),
             stats,
             task: Some(task),
-            proxy: Some(proxy),
-            outbox,
+            answers,
             nats: self.clone(),
         })
     }
@@ -407,15 +391,19 @@ where
         if !self.nats.is_connected() {
             return Err(NatsError::NotConnected);
         }
-        let client = self.nats.inner.client.clone();
-        let subject = self.subject.clone();
+        // No timeout inside the request (its timer would need the runtime's context): the
+        // deadline is this thread's, and dropping the future at the deadline cancels it.
+        // A timeout too long to be a deadline is no deadline.
+        let deadline = Instant::now().checked_add(timeout);
         let request = async_nats::Request::new()
             .payload(payload.into())
-            .timeout(Some(timeout));
-        let answer = self.nats.inner.runtime.block(
-            async move { client.send_request(subject, request).await },
-            timeout + GRACE,
-        );
+            .timeout(None);
+        let asked = self
+            .nats
+            .inner
+            .client
+            .send_request(self.subject.clone(), request);
+        let answer = runtime::wait_here(asked, deadline);
         match answer {
             None => Err(NatsError::Timeout {
                 subject: self.subject.clone(),
@@ -452,95 +440,76 @@ impl<Req, Resp> fmt::Debug for Remote<Req, Resp> {
     }
 }
 
-/// The receiving task of a served subject: hands each request to the proxy without waiting; a
-/// full proxy mailbox or an oversized payload is answered at once.
-async fn take_requests(
+/// The receiving task of a served subject: hands each request to the actor without waiting.
+async fn take_requests<Req, Resp, M, F>(
     mut subscriber: async_nats::Subscriber,
-    proxy: Addr<Request>,
-    client: Client,
-    limit: usize,
-    stats: Arc<ServeStats>,
-) {
+    serving: Serving<Req, Resp, M, F>,
+) where
+    Req: DeserializeOwned,
+    Resp: Serialize + Send + 'static,
+    M: Send + 'static,
+    F: Fn(Req, ReplyTo<Resp>) -> M,
+{
     while let Some(message) = subscriber.next().await {
-        stats.requests.add();
-        let refused = if message.payload.len() > limit {
-            stats.malformed.add();
-            let err = NatsError::TooLarge {
-                subject: message.subject.to_string(),
-                size: message.payload.len(),
-                limit,
-            };
-            let failure = RemoteFailure::BadRequest(err.to_string());
-            stats.faults.report(err);
-            Some((message.reply, failure))
-        } else {
-            match proxy.try_send(Request::New(message)) {
-                Ok(()) => None,
-                Err(TrySendError::Full(Request::New(message))) => {
-                    stats.busy.add();
-                    Some((message.reply, RemoteFailure::Busy))
-                }
-                Err(_) => break,
-            }
-        };
-        if let Some((Some(reply), failure)) = refused {
-            stats.answered.add();
-            if client
-                .publish(reply, wire::encode_failure(&failure).into())
-                .await
-                .is_err()
-            {
-                stats.failed.add();
-            }
-        }
+        serving.on_request(message);
     }
 }
 
-/// What the proxy actor handles: a request from the network, or the news that one was answered.
-enum Request {
-    New(Message),
-    Answered,
-}
-
-/// The proxy with its request, reply and message types erased, so that its handle has one type.
-trait ProxyActor: Send + 'static {
-    fn on_request(&mut self, message: Message, ctx: &mut Context<Box<dyn ProxyActor>>);
-    fn on_answered(&mut self);
-}
-
-impl Actor for Box<dyn ProxyActor> {
-    type Msg = Request;
-
-    fn handle(&mut self, msg: Request, ctx: &mut Context<Self>) {
-        match msg {
-            Request::New(message) => self.on_request(message, ctx),
-            Request::Answered => self.on_answered(),
-        }
-    }
-}
-
-struct Proxy<Req, Resp, M, F> {
+/// What the receiving task needs to turn a request into the actor's message.
+struct Serving<Req, Resp, M, F> {
     target: Addr<M>,
     make: F,
     answers: Arc<Answers>,
     request_tag: String,
     reply_timeout: Duration,
     max_pending: usize,
-    /// Requests asked of the actor and not answered yet.
-    pending: usize,
+    /// `fn` pointers: the task owns no `Req` or `Resp`, so neither needs to be `Send`.
     types: PhantomData<fn(Req) -> Resp>,
 }
 
 /// Where answers go: encoded and queued for publishing on whichever thread has them (the
-/// proxy's, or the served actor's as it replies, so a reply takes no detour through the proxy).
+/// receiving task's for a failure, the served actor's as it replies, the timer's for a deadline).
 struct Answers {
     outbox: Arc<Outbox>,
     reply_tag: String,
     limit: usize,
     stats: Arc<ServeStats>,
+    /// Requests asked of the actor and not settled yet.
+    pending: AtomicUsize,
+    /// Set when the `Served` is dropped: the last settled request then closes the outbox.
+    dropped: AtomicBool,
+}
+
+/// One pending request; dropping it (the outcome sent, or the request never asked) frees its
+/// place and, once the `Served` is gone, lets the last one close the outbox.
+struct PendingPlace(Arc<Answers>);
+
+impl Drop for PendingPlace {
+    fn drop(&mut self) {
+        // SeqCst with `served_dropped`: of the last settling request and the drop of `Served`,
+        // at least one sees the other's write, so the outbox is closed (closing twice is fine).
+        if self.0.pending.fetch_sub(1, SeqCst) == 1 && self.0.dropped.load(SeqCst) {
+            self.0.outbox.close();
+        }
+    }
 }
 
 impl Answers {
+    /// Takes a place for a request; `None` if `max` are pending.
+    fn take_place(self: &Arc<Self>, max: usize) -> Option<PendingPlace> {
+        let taken = self
+            .pending
+            .fetch_update(SeqCst, SeqCst, |now| (now < max).then_some(now + 1));
+        taken.ok().map(|_| PendingPlace(Arc::clone(self)))
+    }
+
+    fn served_dropped(&self) {
+        self.dropped.store(true, SeqCst);
+        if self.pending.load(SeqCst) == 0 {
+            self.outbox.close();
+        }
+    }
+
     fn send(&self, reply: Option<Subject>, payload: Vec<u8>) {
         let Some(subject) = reply else {
             return;
@@ -569,65 +538,60 @@ impl Answers {
     }
 }
 
-impl<Req, Resp, M, F> ProxyActor for Proxy<Req, Resp, M, F>
+impl<Req, Resp, M, F> Serving<Req, Resp, M, F>
 where
-    Req: DeserializeOwned + Send + 'static,
+    Req: DeserializeOwned,
     Resp: Serialize + Send + 'static,
     M: Send + 'static,
-    F: Fn(Req, ReplyTo<Resp>) -> M + Send + 'static,
+    F: Fn(Req, ReplyTo<Resp>) -> M,
 {
-    fn on_request(&mut self, message: Message, ctx: &mut Context<Box<dyn ProxyActor>>) {
-        let reply = message.reply.clone();
-        let stats = &self.answers.stats;
+    fn on_request(&self, message: Message) {
+        let answers = &self.answers;
+        let stats = &answers.stats;
+        stats.requests.add();
+        let reply = message.reply;
         let request = match wire::decode::<Req>(
             &message.subject,
             &self.request_tag,
             &message.payload,
-            self.answers.limit,
+            answers.limit,
         ) {
             Ok(request) => request,
             Err(err) => {
                 stats.malformed.add();
                 let failure = RemoteFailure::BadRequest(err.to_string());
                 stats.faults.report(err);
-                self.answers.fail(reply, &failure);
+                answers.fail(reply, &failure);
                 return;
             }
         };
-        if self.pending >= self.max_pending {
+        let Some(place) = answers.take_place(self.max_pending) else {
             stats.busy.add();
-            self.answers.fail(reply, &RemoteFailure::Busy);
+            answers.fail(reply, &RemoteFailure::Busy);
             return;
-        }
-        let (make, answer_to, answers) = (&self.make, reply.clone(), Arc::clone(&self.answers));
+        };
+        let (make, answer_to, settle) = (&self.make, reply.clone(), Arc::clone(answers));
         let asked = catch_unwind(AssertUnwindSafe(|| {
-            ctx.ask_timeout(
-                &self.target,
+            self.target.ask_then(
                 |port| make(request, port),
-                self.reply_timeout,
+                Some(self.reply_timeout),
                 move |outcome: Result<Resp, NoReply>| {
-                    answers.outcome(answer_to, outcome);
-                    Request::Answered
+                    settle.outcome(answer_to, outcome);
+                    drop(place);
                 },
             )
         }));
         let failure = match asked {
-            Ok(Ok(())) => {
-                self.pending += 1;
-                return;
-            }
+            Ok(Ok(())) => return,
             Ok(Err(AskError::Full(_))) => {
                 stats.busy.add();
                 RemoteFailure::Busy
             }
             Ok(Err(_)) => RemoteFailure::Stopped,
-            Err(_) => RemoteFailure::BadRequest("making the actor's message panicked".into()),
+            // The port was dropped with the panic, which already answered `Stopped`.
+            Err(_) => return,
         };
-        self.answers.fail(reply, &failure);
-    }
-
-    fn on_answered(&mut self) {
-        self.pending = self.pending.saturating_sub(1);
+        answers.fail(reply, &failure);
     }
 }
 

@@ -2,14 +2,17 @@
 //! blocking bridge from synchronous callers to futures run there.
 //!
 //! No caller ever enters the runtime: futures are spawned onto it and their outcome comes back
-//! through a std channel, so the synchronous API works on any thread, including one that runs an
-//! async runtime of its own.
+//! through a std channel, or, when they need no runtime context, polled on the caller's thread
+//! (`wait_here`), so the synchronous API works on any thread, including one that runs an async
+//! runtime of its own.
 
 use std::future::Future;
 use std::io;
-use std::sync::mpsc;
-use std::thread::{self, ThreadId};
-use std::time::Duration;
+use std::pin::pin;
+use std::sync::{Arc, mpsc};
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, Thread, ThreadId};
+use std::time::{Duration, Instant};
 
 use tokio::runtime::Handle;
 use tokio::sync::oneshot;
@@ -105,6 +108,45 @@ impl Runtime {
             task.abort();
         }
         outcome
+    }
+}
+
+/// Polls `future` on the calling thread, parking it in between, until it is done or `deadline`
+/// if there is one (`None` then; the future is dropped, which cancels it). For futures that need no runtime
+/// context: ones that only hand work to the runtime thread and wait for its answer, which then
+/// wakes this thread directly instead of through a task and a channel.
+pub(crate) fn wait_here<F: Future>(future: F, deadline: Option<Instant>) -> Option<F::Output> {
+    let waker = Waker::from(Arc::new(Unpark(thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return Some(output);
+        }
+        // A wake between the poll and here leaves the token set: parking returns at once.
+        match deadline {
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return None;
+                }
+                thread::park_timeout(left);
+            }
+            None => thread::park(),
+        }
+    }
+}
+
+/// Wakes a thread parked in [`wait_here`].
+struct Unpark(Thread);
+
+impl Wake for Unpark {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.unpark();
     }
 }
 

@@ -24,7 +24,7 @@
 //! allocations, so it is what a program pays, not `size_of` of the actor's parts. The bound the
 //! pool is held to is 512 bytes per idle pooled actor.
 //!
-//! Run: `cargo bench -p actor-core --bench pool_memory` (a few seconds). Figures are in
+//! Run: `cargo bench -p tests --features peers --bench pool_memory` (a few seconds). Figures are in
 //! `BENCHMARKS.md` at the repository root.
 
 use std::process::Command;

@@ -75,7 +75,7 @@
 //!   `b.ask(n)` 10,000 times (an `await` inside the handler is how kameo asks from an actor; A
 //!   handles nothing else meanwhile, as A's pool twin handles only answers).
 //!
-//! Run: `cargo bench -p actor-core --bench pool` (about 3 minutes). Figures are in
+//! Run: `cargo bench -p tests --features peers --bench pool` (about 3 minutes). Figures are in
 //! `BENCHMARKS.md` at the repository root.
 
 // criterion_group! and criterion_main! generate undocumented items.
@@ -85,8 +85,9 @@ use std::sync::{Barrier, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
+#[path = "../../actor-core/benches/common/mod.rs"]
 mod common;
-#[path = "common/kameo.rs"]
+#[path = "shared/kameo.rs"]
 mod kameo_actors;
 
 use actor_core::{Actor, ActorHandle, Addr, Builder, Context, Mailbox, NoReply, Pool, ReplyTo};

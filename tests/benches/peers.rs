@@ -17,15 +17,16 @@
 //!   kameo figure, `kameo-block-on`, awaits the same ask inside `runtime.block_on(...)` once per
 //!   iteration, the other way synchronous code reaches an async API.
 //!
-//! Run: `cargo bench -p actor-core --bench peers`.
+//! Run: `cargo bench -p tests --features peers --bench peers`.
 
 // criterion_group! and criterion_main! generate undocumented items.
 #![allow(missing_docs)]
 
 use std::time::{Duration, Instant};
 
+#[path = "../../actor-core/benches/common/mod.rs"]
 mod common;
-#[path = "common/kameo.rs"]
+#[path = "shared/kameo.rs"]
 mod kameo_actors;
 
 use actor_core::Mailbox;
