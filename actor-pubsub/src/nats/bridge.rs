@@ -17,8 +17,8 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::outbox::{self, Outbox, Outgoing, Refused};
-use super::wire;
 use super::{Counter, Faults, Nats, NatsError, check_subject, has_wildcard};
+use super::{durable, runtime, wire};
 use crate::{Delivery, Exchange, Subscriber, Subscription, Wait};
 
 /// Where and how an exchange is bridged; for [`Nats::bridge_with`].
@@ -41,6 +41,9 @@ pub struct BridgeOptions {
     receive_from: Option<String>,
     tag: Option<String>,
     capacity: usize,
+    /// The stream and consumer names of an at-least-once bridge.
+    durable: Option<(String, String)>,
+    ack_wait: Duration,
 }
 
 impl Default for BridgeOptions {
@@ -58,6 +61,8 @@ impl BridgeOptions {
             receive_from: None,
             tag: None,
             capacity: 1024,
+            durable: None,
+            ack_wait: Duration::from_secs(30),
         }
     }
 
@@ -89,6 +94,39 @@ impl BridgeOptions {
         self.capacity = messages.max(1);
         self
     }
+
+    /// **At least once**, through the JetStream stream `stream` (made, with file storage and the
+    /// bridge's subjects, if the server has none of that name; the server must run with
+    /// JetStream enabled, `nats-server -js`):
+    ///
+    /// - local sends are published to the stream and each is confirmed by it; one that is not
+    ///   confirmed is counted in [`Bridge::failed`] and reported in [`Bridge::last_error`];
+    /// - received messages come from the durable consumer `consumer` of that stream (made if
+    ///   missing, filtered on the `receive_from` subject), and each is acknowledged once the
+    ///   exchange's `send` of it has returned. One that is not acknowledged (the process ended
+    ///   first, or a local subscriber panicked while it was delivered) is delivered again after
+    ///   [`ack_wait`](BridgeOptions::ack_wait), to this consumer name in whichever process binds
+    ///   it next. So a message can arrive twice, never zero times while the stream keeps it.
+    ///
+    /// Several processes that bind one consumer name share its messages, each going to one of
+    /// them. Messages this connection published itself are acknowledged and passed over, as in
+    /// a core bridge.
+    pub fn durable(
+        mut self,
+        stream: impl Into<String>,
+        consumer: impl Into<String>,
+    ) -> BridgeOptions {
+        self.durable = Some((stream.into(), consumer.into()));
+        self
+    }
+
+    /// How long the server waits for the acknowledgement of a received message before it
+    /// delivers the message again (default 30 s). Only for a [`durable`](BridgeOptions::durable)
+    /// bridge; a consumer that already exists keeps the wait it was made with.
+    pub fn ack_wait(mut self, wait: Duration) -> BridgeOptions {
+        self.ack_wait = wait;
+        self
+    }
 }
 
 /// An exchange bridged to NATS, made by [`Nats::bridge`]. **Dropping it ends the bridge**: the
@@ -113,14 +151,14 @@ pub struct Bridge {
     nats: Nats,
 }
 
-struct Stats {
+pub(crate) struct Stats {
     published: Counter,
     dropped: Counter,
     failed: Arc<Counter>,
     received: Counter,
-    malformed: Counter,
+    pub(crate) malformed: Counter,
     echoes: Counter,
-    faults: Faults,
+    pub(crate) faults: Faults,
 }
 
 impl Nats {
@@ -199,15 +237,47 @@ impl Nats {
         });
         let limit = self.max_payload();
 
+        // A durable bridge's stream and consumer, made if missing, before anything else.
+        let (stream, messages) = match &options.durable {
+            Some((stream, consumer)) => {
+                let subjects = options
+                    .publish_to
+                    .iter()
+                    .chain(&options.receive_from)
+                    .cloned()
+                    .collect();
+                let consumer = options
+                    .receive_from
+                    .as_deref()
+                    .map(|filter| (consumer.as_str(), filter, options.ack_wait));
+                let (context, messages) = durable::open(self, stream, subjects, consumer)?;
+                (Some(context), messages)
+            }
+            None => (None, None),
+        };
+
         // Receiving first: a failed subscription leaves nothing behind.
         let mut inbound = None;
         if let Some(subject) = &options.receive_from {
-            let subscriber = self.subscribe(subject, None)?;
             let (tx, rx) = mpsc::channel(options.capacity);
-            let task =
-                self.inner
-                    .runtime
-                    .spawn_task(receive(subscriber, limit, tx, Arc::clone(&stats)));
+            let task = match messages {
+                Some(messages) => self.inner.runtime.spawn_task(durable::receive(
+                    messages,
+                    subject.clone(),
+                    limit,
+                    tx,
+                    Arc::clone(&stats),
+                )),
+                None => {
+                    let subscriber = self.subscribe(subject, None)?;
+                    self.inner.runtime.spawn_task(receive(
+                        subscriber,
+                        limit,
+                        tx,
+                        Arc::clone(&stats),
+                    ))
+                }
+            };
             inbound = Some((rx, task));
         }
 
@@ -218,6 +288,7 @@ impl Nats {
             self.inner.runtime.spawn(outbox::publish(
                 Arc::clone(&queue),
                 self.inner.client.clone(),
+                stream,
                 Arc::clone(&stats.failed),
             ));
             subscription = Some(exchange.attach(Outbound::<M> {
@@ -289,7 +360,8 @@ impl Bridge {
     }
 
     /// How many queued messages the client refused to publish (it was closed, or the payload
-    /// exceeded the server's limit).
+    /// exceeded the server's limit), or, for a [`durable`](BridgeOptions::durable) bridge, the
+    /// stream did not confirm.
     pub fn failed(&self) -> u64 {
         self.stats.failed.get()
     }
@@ -437,7 +509,7 @@ impl<M: Serialize + Send + 'static> Subscriber<M> for Outbound<M> {
 async fn receive(
     mut subscriber: async_nats::Subscriber,
     limit: usize,
-    deliveries: mpsc::Sender<Message>,
+    deliveries: mpsc::Sender<Received>,
     stats: Arc<Stats>,
 ) {
     while let Some(message) = subscriber.next().await {
@@ -450,8 +522,35 @@ async fn receive(
             });
             continue;
         }
-        if deliveries.send(message).await.is_err() {
+        if deliveries.send(Received::Core(message)).await.is_err() {
             break;
+        }
+    }
+}
+
+/// A received message, on its way to the delivery thread.
+pub(crate) enum Received {
+    /// From a core subscription.
+    Core(Message),
+    /// From a durable bridge's consumer: acknowledged once delivered. Boxed: the stream's
+    /// context makes it several times the size of a core message.
+    Stream(Box<async_nats::jetstream::Message>),
+}
+
+impl Received {
+    fn message(&self) -> &Message {
+        match self {
+            Received::Core(message) => message,
+            Received::Stream(message) => &message.message,
+        }
+    }
+
+    /// Acknowledges a durable bridge's message (nothing to do for a core one). The
+    /// acknowledgement only needs the client's queue: it is handed over from this thread.
+    fn acknowledge(&self) {
+        if let Received::Stream(message) = self {
+            let deadline = Instant::now().checked_add(Duration::from_secs(5));
+            let _ = runtime::wait_here(message.ack(), deadline);
         }
     }
 }
@@ -469,14 +568,15 @@ struct Inbound<'a> {
 /// The delivery thread: decodes each received message and sends it to the exchange's
 /// subscribers (all but the bridge's own), as the exchange's delivery policy says.
 fn deliver<M>(
-    mut deliveries: mpsc::Receiver<Message>,
+    mut deliveries: mpsc::Receiver<Received>,
     exchange: &Exchange<M>,
     from: &Inbound<'_>,
     stats: &Stats,
 ) where
     M: DeserializeOwned + Clone + Send + 'static,
 {
-    while let Some(message) = deliveries.blocking_recv() {
+    while let Some(received) = deliveries.blocking_recv() {
+        let message = received.message();
         let decoded = wire::decode_unless_from::<M>(
             &message.subject,
             from.tag,
@@ -489,14 +589,20 @@ fn deliver<M>(
             Ok(Some(msg)) => {
                 stats.received.add();
                 // A closure subscriber that panics loses this message for the ones after it (as
-                // with any send); the bridge goes on.
+                // with any send); the bridge goes on. A durable bridge does not acknowledge it:
+                // the server delivers it again.
                 let skip = from.skip;
-                let _ = catch_unwind(AssertUnwindSafe(|| exchange.send_skipping(msg, skip)));
+                let sent = catch_unwind(AssertUnwindSafe(|| exchange.send_skipping(msg, skip)));
+                if sent.is_err() {
+                    continue;
+                }
             }
             Err(err) => {
                 stats.malformed.add();
                 stats.faults.report(err);
             }
         }
+        // Delivered, passed over or malformed: either way not to be delivered again.
+        received.acknowledge();
     }
 }

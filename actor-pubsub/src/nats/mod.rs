@@ -13,6 +13,7 @@
 //! | `remote.rs` | [`Served`], [`Remote`], [`ServeOptions`]: actors served and asked across processes |
 //! | `wire.rs` | the envelope (JSON) |
 //! | `outbox.rs` | the bounded queue from synchronous senders to the publishing task |
+//! | `durable.rs` | at-least-once bridges: the JetStream stream, the durable consumer |
 //! | `runtime.rs` | the runtime thread |
 //! | `error.rs` | [`NatsError`], [`RemoteFailure`] |
 //!
@@ -128,8 +129,37 @@
 //! - An ask is sent once; if the request or its reply is lost, the asker gets
 //!   [`NatsError::Timeout`] and the actor may or may not have handled it. While the client is
 //!   disconnected an ask is not sent at all: it fails at once with [`NatsError::NotConnected`].
-//! - There is no at-least-once mode (JetStream) yet: where a message must not be lost, send it
-//!   as an ask (the reply is the acknowledgement) and retry on error.
+//! - Where a message must not be lost, bridge **at least once** through a JetStream stream
+//!   ([`BridgeOptions::durable`]; the server runs with `-js`): each publish is confirmed by the
+//!   stream (one that is not is counted in [`Bridge::failed`]), and each received message comes
+//!   from a durable consumer and is acknowledged only once the exchange's `send` of it has
+//!   returned. If the receiving program ends first, or a local subscriber panics during the
+//!   delivery, the server delivers the message again after the ack wait
+//!   ([`BridgeOptions::ack_wait`], default 30 s), to whichever program binds the consumer next.
+//!   So a message may come twice (make handling it idempotent), and none is lost while the
+//!   stream keeps it. A local subscriber that the exchange's policy skipped (`Skip`, `Timeout`)
+//!   misses it all the same: the acknowledgement is for the hand-over to the exchange.
+//!
+//!   ```no_run
+//!   use actor_pubsub::nats::{BridgeOptions, Nats};
+//!   use actor_pubsub::{DeliveryPolicy, Exchange};
+//!   use std::sync::Arc;
+//!   use std::time::Duration;
+//!
+//!   let nats = Nats::connect("nats://127.0.0.1:4222")?;
+//!   let jobs = Arc::new(Exchange::<String>::new(DeliveryPolicy::Block));
+//!   let _bridge = nats.bridge_with(
+//!       &jobs,
+//!       BridgeOptions::new()
+//!           .publish_to("jobs.new")
+//!           .receive_from("jobs.*")
+//!           .durable("JOBS", "workers") // stream JOBS, durable consumer "workers"
+//!           .ack_wait(Duration::from_secs(10)),
+//!   )?;
+//!   # Ok::<(), actor_pubsub::nats::NatsError>(())
+//!   ```
+//!
+//!   Otherwise, send it as an ask (the reply is the acknowledgement) and retry on error.
 //!
 //! # Faults
 //!
@@ -148,6 +178,7 @@
 
 mod bridge;
 mod connection;
+mod durable;
 mod error;
 mod outbox;
 mod remote;

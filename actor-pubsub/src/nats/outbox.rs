@@ -180,16 +180,42 @@ impl Outbox {
     }
 }
 
-/// The publishing task: hands each queued message to the client, in order. Failures (the
-/// client closed, a payload over the server's limit) are counted in `failed`.
-pub(crate) async fn publish(outbox: Arc<Outbox>, client: Client, failed: Arc<Counter>) {
+/// The publishing task: hands each queued message to the client, in order; with `stream` (a
+/// durable bridge) each batch is published to JetStream and then every confirmation awaited.
+/// Failures (the client closed, a payload over the server's limit, a message the stream did
+/// not confirm) are counted in `failed`.
+pub(crate) async fn publish(
+    outbox: Arc<Outbox>,
+    client: Client,
+    stream: Option<async_nats::jetstream::Context>,
+    failed: Arc<Counter>,
+) {
     let mut batch = Vec::with_capacity(BATCH);
+    let mut confirmations = Vec::with_capacity(BATCH);
     while outbox.next_batch(&mut batch, &client).await.is_some() {
         for message in batch.drain(..) {
-            let sent = client
-                .publish(message.subject, message.payload.into())
-                .await;
-            if sent.is_err() {
+            let sent = match &stream {
+                None => client
+                    .publish(message.subject, message.payload.into())
+                    .await
+                    .is_ok(),
+                Some(stream) => match stream
+                    .publish(message.subject, message.payload.into())
+                    .await
+                {
+                    Ok(confirmation) => {
+                        confirmations.push(confirmation);
+                        true
+                    }
+                    Err(_) => false,
+                },
+            };
+            if !sent {
+                failed.add();
+            }
+        }
+        for confirmation in confirmations.drain(..) {
+            if confirmation.await.is_err() {
                 failed.add();
             }
         }

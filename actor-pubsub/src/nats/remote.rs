@@ -275,6 +275,7 @@ impl Nats {
         self.inner.runtime.spawn(outbox::publish(
             outbox,
             self.inner.client.clone(),
+            None,
             Arc::clone(&stats.failed),
         ));
         let serving = Serving {

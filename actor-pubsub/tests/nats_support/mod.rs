@@ -17,6 +17,8 @@ pub struct NatsServer {
     child: Option<Child>,
     pub port: u16,
     pub monitor_port: u16,
+    /// JetStream's storage directory, removed when dropped; `None`: JetStream off.
+    store: Option<PathBuf>,
 }
 
 /// The server binary: on `PATH`, or where Debian puts it.
@@ -47,6 +49,21 @@ fn free_port() -> u16 {
 impl NatsServer {
     /// Starts a server on a free loopback port and waits until it accepts clients.
     pub fn start() -> NatsServer {
+        NatsServer::start_with(None)
+    }
+
+    /// Starts a server with JetStream on, storing in a fresh directory of its own.
+    pub fn start_jetstream() -> NatsServer {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let store =
+            std::env::temp_dir().join(format!("actor-pubsub-jetstream-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&store);
+        std::fs::create_dir_all(&store).expect("a JetStream storage directory");
+        NatsServer::start_with(Some(store))
+    }
+
+    fn start_with(store: Option<PathBuf>) -> NatsServer {
         // A port found free may be taken before the server binds it: try a few.
         let mut last = String::new();
         for _ in 0..5 {
@@ -54,6 +71,7 @@ impl NatsServer {
                 child: None,
                 port: free_port(),
                 monitor_port: free_port(),
+                store: store.clone(),
             };
             match server.spawn() {
                 Ok(()) => return server,
@@ -93,9 +111,14 @@ impl NatsServer {
     }
 
     fn spawn(&mut self) -> Result<(), String> {
-        let mut child = Command::new(server_binary())
+        let mut command = Command::new(server_binary());
+        command
             .args(["-a", "127.0.0.1", "-p", &self.port.to_string()])
-            .args(["-m", &self.monitor_port.to_string()])
+            .args(["-m", &self.monitor_port.to_string()]);
+        if let Some(store) = &self.store {
+            command.arg("-js").arg("-sd").arg(store);
+        }
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -157,6 +180,9 @@ impl NatsServer {
 impl Drop for NatsServer {
     fn drop(&mut self) {
         self.stop();
+        if let Some(store) = &self.store {
+            let _ = std::fs::remove_dir_all(store);
+        }
     }
 }
 
