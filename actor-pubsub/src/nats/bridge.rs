@@ -156,7 +156,7 @@ pub(crate) struct Stats {
     dropped: Counter,
     failed: Arc<Counter>,
     received: Counter,
-    pub(crate) malformed: Counter,
+    malformed: Counter,
     echoes: Counter,
     pub(crate) faults: Faults,
 }
@@ -513,18 +513,29 @@ async fn receive(
     stats: Arc<Stats>,
 ) {
     while let Some(message) = subscriber.next().await {
-        if message.payload.len() > limit {
-            stats.malformed.add();
-            stats.faults.report(NatsError::TooLarge {
-                subject: message.subject.to_string(),
-                size: message.payload.len(),
-                limit,
-            });
+        if stats.oversized(&message, limit) {
             continue;
         }
         if deliveries.send(Received::Core(message)).await.is_err() {
             break;
         }
+    }
+}
+
+impl Stats {
+    /// Whether `message` is over the payload limit; if so it is counted and reported (it would
+    /// never decode, and it is not parsed).
+    pub(crate) fn oversized(&self, message: &Message, limit: usize) -> bool {
+        if message.payload.len() <= limit {
+            return false;
+        }
+        self.malformed.add();
+        self.faults.report(NatsError::TooLarge {
+            subject: message.subject.to_string(),
+            size: message.payload.len(),
+            limit,
+        });
+        true
     }
 }
 

@@ -123,13 +123,7 @@ pub(crate) async fn receive(
                 continue;
             }
         };
-        if message.payload.len() > limit {
-            stats.malformed.add();
-            stats.faults.report(NatsError::TooLarge {
-                subject: message.subject.to_string(),
-                size: message.payload.len(),
-                limit,
-            });
+        if stats.oversized(&message, limit) {
             let _ = message.ack().await;
             continue;
         }
