@@ -159,3 +159,39 @@ fn bad_names_and_a_server_without_jetstream_are_errors() {
     assert!(matches!(err, NatsError::Subscribe { .. }), "{err:?}");
     assert_eq!(local.subscriber_count(), 0, "nothing was left attached");
 }
+
+/// One durable bridge both ways (its stream made with both subjects, one covering the other),
+/// and a second consumer of the same stream: each consumer gets every message; the sending side
+/// passes over its own.
+#[test]
+fn one_bridge_both_ways_and_two_consumers() {
+    let server = NatsServer::start_jetstream();
+    let here = Nats::connect(&server.url()).unwrap();
+    let mine = Arc::new(Exchange::<String>::new(DeliveryPolicy::Block));
+    let both = BridgeOptions::new()
+        .publish_to("jobs.new")
+        .receive_from("jobs.*")
+        .durable("JOBS", "here");
+    let bridge = here.bridge_with(&mine, both).unwrap();
+
+    let there = Nats::connect(&server.url()).unwrap();
+    let theirs = Arc::new(Exchange::<String>::new(DeliveryPolicy::Block));
+    let (tx, rx) = mpsc::channel();
+    let _sub = theirs.attach(move |job: String| {
+        let _ = tx.send(job);
+    });
+    let other = BridgeOptions::new()
+        .receive_from("jobs.*")
+        .durable("JOBS", "there");
+    let _their_bridge = there.bridge_with(&theirs, other).unwrap();
+
+    mine.send("job-1".to_string());
+    mine.send("job-2".to_string());
+    bridge.flush(FLUSH).unwrap();
+    assert_eq!(next(&rx), "job-1");
+    assert_eq!(next(&rx), "job-2");
+    nats_support::eventually("this side passed over its own two", || {
+        (bridge.skipped_echoes() == 2).then_some(())
+    });
+    assert_eq!(bridge.received(), 0);
+}

@@ -100,7 +100,7 @@ impl BridgeOptions {
     /// JetStream enabled, `nats-server -js`):
     ///
     /// - local sends are published to the stream and each is confirmed by it; one that is not
-    ///   confirmed is counted in [`Bridge::failed`] and reported in [`Bridge::last_error`];
+    ///   confirmed is counted in [`Bridge::failed`];
     /// - received messages come from the durable consumer `consumer` of that stream (made if
     ///   missing, filtered on the `receive_from` subject), and each is acknowledged once the
     ///   exchange's `send` of it has returned. One that is not acknowledged (the process ended
@@ -240,12 +240,13 @@ impl Nats {
         // A durable bridge's stream and consumer, made if missing, before anything else.
         let (stream, messages) = match &options.durable {
             Some((stream, consumer)) => {
-                let subjects = options
+                let own: Vec<&str> = options
                     .publish_to
                     .iter()
                     .chain(&options.receive_from)
-                    .cloned()
+                    .map(String::as_str)
                     .collect();
+                let subjects = durable::stream_subjects(&own);
                 let consumer = options
                     .receive_from
                     .as_deref()

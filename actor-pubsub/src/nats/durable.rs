@@ -33,6 +33,36 @@ fn check_name(name: &str) -> Result<(), NatsError> {
     Ok(())
 }
 
+/// Whether the subject pattern `pattern` (`*` one token, `>` the rest) covers `subject`.
+fn covers(pattern: &str, subject: &str) -> bool {
+    let mut subject = subject.split('.');
+    for token in pattern.split('.') {
+        match (token, subject.next()) {
+            (">", Some(_)) => return true,
+            ("*", Some(_)) => {}
+            (token, Some(other)) if token == other => {}
+            _ => return false,
+        }
+    }
+    subject.next().is_none()
+}
+
+/// The stream's subjects for a bridge's own: one covered by another is left out (a stream's
+/// subjects must not overlap).
+pub(crate) fn stream_subjects(subjects: &[&str]) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::new();
+    for (i, subject) in subjects.iter().enumerate() {
+        let covered = subjects
+            .iter()
+            .enumerate()
+            .any(|(j, other)| j != i && covers(other, subject) && (other != subject || j < i));
+        if !covered {
+            kept.push((*subject).to_string());
+        }
+    }
+    kept
+}
+
 /// Opens the stream `name` (made with `subjects` and file storage if the server has none of
 /// that name) and, for a receiving bridge, its durable consumer `(name, filter, ack_wait)` with
 /// the message stream it delivers.
@@ -134,5 +164,25 @@ pub(crate) async fn receive(
         {
             break;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_covered_by_a_wildcard_are_left_out() {
+        assert!(covers("jobs.*", "jobs.new"));
+        assert!(covers("jobs.>", "jobs.new.eu"));
+        assert!(!covers("jobs.*", "jobs.new.eu"));
+        assert!(!covers("jobs.new", "jobs.old"));
+        assert!(!covers("jobs.new.eu", "jobs.new"));
+        assert_eq!(stream_subjects(&["jobs.new", "jobs.*"]), ["jobs.*"]);
+        assert_eq!(stream_subjects(&["jobs.new", "jobs.new"]), ["jobs.new"]);
+        assert_eq!(
+            stream_subjects(&["jobs.new", "mail.>"]),
+            ["jobs.new", "mail.>"]
+        );
     }
 }
