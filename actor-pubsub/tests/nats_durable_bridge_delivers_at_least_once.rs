@@ -34,6 +34,30 @@ fn receiving(ack_wait: Duration) -> BridgeOptions {
         .ack_wait(ack_wait)
 }
 
+/// A program receiving through the durable consumer `workers`: what its local subscriber gets.
+struct Receiving {
+    jobs: mpsc::Receiver<String>,
+    bridge: actor_pubsub::nats::Bridge,
+    _subscription: actor_pubsub::Subscription,
+    _nats: Nats,
+}
+
+fn start_receiving(server: &NatsServer, ack_wait: Duration) -> Receiving {
+    let nats = Nats::connect(&server.url()).unwrap();
+    let local = Arc::new(Exchange::<String>::new(DeliveryPolicy::Block));
+    let (tx, jobs) = mpsc::channel();
+    let subscription = local.attach(move |job: String| {
+        let _ = tx.send(job);
+    });
+    let bridge = nats.bridge_with(&local, receiving(ack_wait)).unwrap();
+    Receiving {
+        jobs,
+        bridge,
+        _subscription: subscription,
+        _nats: nats,
+    }
+}
+
 fn next(rx: &mpsc::Receiver<String>) -> String {
     rx.recv_timeout(DEADLINE)
         .expect("a message within the deadline")
@@ -44,27 +68,20 @@ fn each_message_comes_once_in_order_when_nothing_fails() {
     let server = NatsServer::start_jetstream();
     let (_sending, jobs, bridge) = publisher(&server);
 
-    let receiver = Nats::connect(&server.url()).unwrap();
-    let local = Arc::new(Exchange::<String>::new(DeliveryPolicy::Block));
-    let (tx, rx) = mpsc::channel();
-    let _sub = local.attach(move |job: String| {
-        let _ = tx.send(job);
-    });
-    let received = receiver
-        .bridge_with(&local, receiving(Duration::from_secs(30)))
-        .unwrap();
+    let receiving = start_receiving(&server, Duration::from_secs(30));
+    let (rx, received) = (&receiving.jobs, &receiving.bridge);
 
     for n in 1..=5 {
         jobs.send(format!("job-{n}"));
     }
     bridge.flush(FLUSH).unwrap();
     for n in 1..=5 {
-        assert_eq!(next(&rx), format!("job-{n}"));
+        assert_eq!(next(rx), format!("job-{n}"));
     }
     // Nothing came twice: the next message after a marker sent now is the marker.
     jobs.send("marker".to_string());
     bridge.flush(FLUSH).unwrap();
-    assert_eq!(next(&rx), "marker");
+    assert_eq!(next(rx), "marker");
     assert_eq!(bridge.failed(), 0, "the stream confirmed every publish");
     assert_eq!(received.received(), 6);
 }
@@ -96,16 +113,8 @@ fn a_message_taken_by_a_program_that_ended_comes_again() {
     }
 
     // A second program binds the same consumer: the job comes again once the ack wait is over.
-    let second = Nats::connect(&server.url()).unwrap();
-    let local = Arc::new(Exchange::<String>::new(DeliveryPolicy::Block));
-    let (tx, rx) = mpsc::channel();
-    let _sub = local.attach(move |job: String| {
-        let _ = tx.send(job);
-    });
-    let _bridge = second
-        .bridge_with(&local, receiving(Duration::from_secs(1)))
-        .unwrap();
-    assert_eq!(next(&rx), "job-1");
+    let second = start_receiving(&server, Duration::from_secs(1));
+    assert_eq!(next(&second.jobs), "job-1");
     // The first program's delivery thread may go on now; its acknowledgement goes nowhere.
     let _ = release.send(());
 }
