@@ -167,6 +167,15 @@ fn mailbox(capacity: Option<usize>, addrs: usize) -> (Arc<Mailbox>, Box<Reader>)
 }
 
 impl Mailbox {
+    /// Runs `body` with this mailbox on a new thread of the model.
+    fn on_thread<T: Send + 'static>(
+        self: &Arc<Self>,
+        body: impl FnOnce(&Mailbox) -> T + Send + 'static,
+    ) -> thread::JoinHandle<T> {
+        let mailbox = Arc::clone(self);
+        thread::spawn(move || body(&mailbox))
+    }
+
     /// What `Addr::stop` does on a thread actor (`Link::request_stop`).
     fn stop(&self) {
         self.gated.stop(&self.signal);
@@ -297,19 +306,13 @@ fn check(mailbox: &Mailbox, run: &Run, sent: &[Sent], all: &[u32]) {
 fn close_races_a_send_and_a_try_send_that_gives_up() {
     checked::model(|| {
         let (mailbox, mut reader) = mailbox(Some(1), 1);
-        let sender = {
-            let mailbox = Arc::clone(&mailbox);
-            thread::spawn(move || {
-                let mut sent = Sent::default();
-                sent.send(&mailbox, 1);
-                sent.try_send(&mailbox, 2);
-                sent
-            })
-        };
-        let closer = {
-            let mailbox = Arc::clone(&mailbox);
-            thread::spawn(move || assert!(mailbox.gated.close()))
-        };
+        let sender = mailbox.on_thread(|mailbox| {
+            let mut sent = Sent::default();
+            sent.send(mailbox, 1);
+            sent.try_send(mailbox, 2);
+            sent
+        });
+        let closer = mailbox.on_thread(|mailbox| assert!(mailbox.gated.close()));
         let run = run(&mailbox, &mut reader);
         let sent = sender.join().unwrap();
         closer.join().unwrap();
@@ -324,19 +327,13 @@ fn close_races_a_send_and_a_try_send_that_gives_up() {
 fn stop_races_a_send_and_a_send_timeout_that_gives_up() {
     checked::model(|| {
         let (mailbox, mut reader) = mailbox(Some(1), 1);
-        let sender = {
-            let mailbox = Arc::clone(&mailbox);
-            thread::spawn(move || {
-                let mut sent = Sent::default();
-                sent.send(&mailbox, 1);
-                sent.send_timeout(&mailbox, 2);
-                sent
-            })
-        };
-        let stopper = {
-            let mailbox = Arc::clone(&mailbox);
-            thread::spawn(move || mailbox.stop())
-        };
+        let sender = mailbox.on_thread(|mailbox| {
+            let mut sent = Sent::default();
+            sent.send(mailbox, 1);
+            sent.send_timeout(mailbox, 2);
+            sent
+        });
+        let stopper = mailbox.on_thread(|mailbox| mailbox.stop());
         let run = run(&mailbox, &mut reader);
         let sent = sender.join().unwrap();
         stopper.join().unwrap();
@@ -351,19 +348,13 @@ fn stop_races_a_send_and_a_send_timeout_that_gives_up() {
 fn close_races_sends_on_an_unbounded_mailbox() {
     checked::model(|| {
         let (mailbox, mut reader) = mailbox(None, 1);
-        let sender = {
-            let mailbox = Arc::clone(&mailbox);
-            thread::spawn(move || {
-                let mut sent = Sent::default();
-                sent.send(&mailbox, 1);
-                sent.send(&mailbox, 2);
-                sent
-            })
-        };
-        let closer = {
-            let mailbox = Arc::clone(&mailbox);
-            thread::spawn(move || assert!(mailbox.gated.close()))
-        };
+        let sender = mailbox.on_thread(|mailbox| {
+            let mut sent = Sent::default();
+            sent.send(mailbox, 1);
+            sent.send(mailbox, 2);
+            sent
+        });
+        let closer = mailbox.on_thread(|mailbox| assert!(mailbox.gated.close()));
         let run = run(&mailbox, &mut reader);
         let sent = sender.join().unwrap();
         closer.join().unwrap();
@@ -383,19 +374,13 @@ fn close_races_sends_on_an_unbounded_mailbox() {
 fn stop_races_a_send_blocked_on_a_full_mailbox() {
     checked::model(|| {
         let (mailbox, mut reader) = mailbox(Some(1), 1);
-        let sender = {
-            let mailbox = Arc::clone(&mailbox);
-            thread::spawn(move || {
-                let mut sent = Sent::default();
-                sent.send(&mailbox, 1);
-                sent.send(&mailbox, 2);
-                sent
-            })
-        };
-        let stopper = {
-            let mailbox = Arc::clone(&mailbox);
-            thread::spawn(move || mailbox.stop())
-        };
+        let sender = mailbox.on_thread(|mailbox| {
+            let mut sent = Sent::default();
+            sent.send(mailbox, 1);
+            sent.send(mailbox, 2);
+            sent
+        });
+        let stopper = mailbox.on_thread(|mailbox| mailbox.stop());
         let run = run(&mailbox, &mut reader);
         let sent = sender.join().unwrap();
         stopper.join().unwrap();
@@ -413,13 +398,12 @@ fn the_last_addr_dropped_races_sends() {
         let senders: Vec<_> = [1, 2]
             .into_iter()
             .map(|msg| {
-                let mailbox = Arc::clone(&mailbox);
-                thread::spawn(move || {
+                mailbox.on_thread(move |mailbox| {
                     let mut sent = Sent::default();
                     if msg == 1 {
-                        sent.send(&mailbox, msg);
+                        sent.send(mailbox, msg);
                     } else {
-                        sent.try_send(&mailbox, msg);
+                        sent.try_send(mailbox, msg);
                     }
                     mailbox.drop_addr();
                     sent
@@ -439,25 +423,16 @@ fn the_last_addr_dropped_races_sends() {
 fn close_races_stop_and_a_give_up() {
     checked::model(|| {
         let (mailbox, mut reader) = mailbox(Some(1), 1);
-        let sender = {
-            let mailbox = Arc::clone(&mailbox);
-            thread::spawn(move || {
-                let mut sent = Sent::default();
-                sent.try_send(&mailbox, 1);
-                sent.try_send(&mailbox, 2);
-                sent
-            })
-        };
-        let closer = {
-            let mailbox = Arc::clone(&mailbox);
-            thread::spawn(move || {
-                mailbox.gated.close();
-            })
-        };
-        let stopper = {
-            let mailbox = Arc::clone(&mailbox);
-            thread::spawn(move || mailbox.stop())
-        };
+        let sender = mailbox.on_thread(|mailbox| {
+            let mut sent = Sent::default();
+            sent.try_send(mailbox, 1);
+            sent.try_send(mailbox, 2);
+            sent
+        });
+        let closer = mailbox.on_thread(|mailbox| {
+            mailbox.gated.close();
+        });
+        let stopper = mailbox.on_thread(|mailbox| mailbox.stop());
         let run = run(&mailbox, &mut reader);
         let sent = sender.join().unwrap();
         closer.join().unwrap();
@@ -472,15 +447,12 @@ fn close_races_stop_and_a_give_up() {
 fn a_give_up_on_an_open_mailbox_queues_no_wake_up() {
     checked::model(|| {
         let (mailbox, mut reader) = mailbox(Some(1), 1);
-        let sender = {
-            let mailbox = Arc::clone(&mailbox);
-            thread::spawn(move || {
-                let mut sent = Sent::default();
-                assert!(sent.try_send(&mailbox, 1));
-                sent.try_send(&mailbox, 2);
-                sent
-            })
-        };
+        let sender = mailbox.on_thread(|mailbox| {
+            let mut sent = Sent::default();
+            assert!(sent.try_send(mailbox, 1));
+            sent.try_send(mailbox, 2);
+            sent
+        });
         let first = loop {
             match reader.next(&mailbox.signal, &mailbox.addrs, &mailbox.gated, Wait::Poll) {
                 Next::Msg(msg) => break msg,
