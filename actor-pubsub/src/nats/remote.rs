@@ -571,15 +571,13 @@ where
             answers.fail(reply, &RemoteFailure::Busy);
             return;
         };
-        let (make, answer_to, settle) = (&self.make, reply.clone(), Arc::clone(answers));
+        let (make, answer_to) = (&self.make, reply.clone());
         let asked = catch_unwind(AssertUnwindSafe(|| {
             self.target.ask_then(
                 |port| make(request, port),
                 Some(self.reply_timeout),
-                move |outcome: Result<Resp, NoReply>| {
-                    settle.outcome(answer_to, outcome);
-                    drop(place);
-                },
+                // The place is freed once the answer is queued (or, uncalled, with the request).
+                move |outcome: Result<Resp, NoReply>| place.0.outcome(answer_to, outcome),
             )
         }));
         let failure = match asked {
