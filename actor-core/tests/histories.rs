@@ -785,6 +785,26 @@ fn attempt(addr: &Addr<u32>, probe: u32, turn: usize) -> Result<(), (u32, bool)>
     }
 }
 
+/// One prober thread per message of `probes`, each starting at `barrier`.
+fn spawn_probers<'scope>(
+    scope: &'scope thread::Scope<'scope, '_>,
+    probes: &'scope [u32],
+    addr: &'scope Addr<u32>,
+    race: &'scope Race<'_>,
+    barrier: &'scope Barrier,
+    round: u32,
+) -> Vec<thread::ScopedJoinHandle<'scope, Result<Probed, String>>> {
+    probes
+        .iter()
+        .map(|&message| {
+            scope.spawn(move || {
+                barrier.wait();
+                probe(addr, message, race, (round + message) as usize)
+            })
+        })
+        .collect()
+}
+
 /// Tries to queue `probe` while the actor is released to take the queued message (and, in a
 /// round with a close, while the mailbox is closed).
 ///
@@ -857,16 +877,7 @@ fn a_send_that_gives_up_leaves_the_slot_free(builder: Builder, rounds: u32) {
         let race = Race::new(&held.holding, queued, true);
         let probes: Vec<u32> = (0..PROBERS).map(|k| 2 + round * PROBERS + k).collect();
         let results: Vec<Result<Probed, String>> = thread::scope(|scope| {
-            let probers: Vec<_> = probes
-                .iter()
-                .map(|&message| {
-                    let (addr, race, barrier) = (&addr, &race, &barrier);
-                    scope.spawn(move || {
-                        barrier.wait();
-                        probe(addr, message, race, (round + message) as usize)
-                    })
-                })
-                .collect();
+            let probers = spawn_probers(scope, &probes, &addr, &race, &barrier, round);
             barrier.wait();
             held.gate.send(()).unwrap();
             probers.into_iter().map(|p| p.join().unwrap()).collect()
@@ -931,16 +942,7 @@ fn a_send_that_gives_up_racing_close(builder: impl Fn() -> Builder, rounds: u32)
         let barrier = Barrier::new(PROBERS as usize + 2);
         let probes: Vec<u32> = (0..PROBERS).map(|k| 2 + k).collect();
         let (results, closed_now) = thread::scope(|scope| {
-            let probers: Vec<_> = probes
-                .iter()
-                .map(|&message| {
-                    let (addr, race, barrier) = (&addr, &race, &barrier);
-                    scope.spawn(move || {
-                        barrier.wait();
-                        probe(addr, message, race, (round + message) as usize)
-                    })
-                })
-                .collect();
+            let probers = spawn_probers(scope, &probes, &addr, &race, &barrier, round);
             let closer = scope.spawn(|| {
                 barrier.wait();
                 if round % 2 == 1 {
