@@ -76,16 +76,18 @@ pub(crate) fn run_handler<A: Actor>(
         Err(panic) => run::recover(&mut actor, &mut ctx, panic.into()).err(),
         Ok(()) => None,
     };
+    // Looked up through the link once, not once per message.
+    let state: &Shared<A::Msg> = &shared;
     let mut end = match failed_start {
         Some(end) => end,
         None => loop {
             match ctx.reader.next(Wait::Block) {
                 Next::Msg(msg) => {
                     let handled = catch_panic(|| actor.handle(msg, &mut ctx));
-                    run::count_handled(&shared);
+                    run::count_handled(state);
                     if let Err(panic) = handled {
                         if ctx.is_supervised() {
-                            run::report_panicked_message(&shared);
+                            run::report_panicked_message(state);
                         }
                         if let Err(end) = run::recover(&mut actor, &mut ctx, panic.into()) {
                             break end;

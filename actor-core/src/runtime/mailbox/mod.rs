@@ -511,11 +511,13 @@ impl<M> Reader<M> {
         if let Some(ending) = self.ended {
             return Next::End(ending);
         }
-        let next = match (&mut self.side, &self.shared.queue) {
+        // One look through the link per message (a call through its trait object).
+        let shared: &Shared<M> = &self.shared;
+        let next = match (&mut self.side, &shared.queue) {
             (Side::Gated(side), Queue::Gated(gated)) => {
-                side.next(&self.shared.signal, &self.shared.addrs, gated, wait)
+                side.next(&shared.signal, &shared.addrs, gated, wait)
             }
-            (Side::Lean(local), Queue::Lean(lean)) => lean.next(&self.shared, local),
+            (Side::Lean(local), Queue::Lean(lean)) => lean.next(shared, local),
             _ => unreachable!("a mailbox and its reader are of the same kind"),
         };
         if let Next::End(ending) = next {
