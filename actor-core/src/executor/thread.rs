@@ -33,7 +33,7 @@ where
     let id = ActorId::next();
     let (link, reader, shared) = Shared::for_thread(mailbox, id, name);
     let me: std::sync::Weak<dyn Inspect> = std::sync::Arc::downgrade(&shared) as _;
-    link.listed.store(
+    link.extra().listed.store(
         inspect::list_thread(me),
         std::sync::atomic::Ordering::Relaxed,
     );

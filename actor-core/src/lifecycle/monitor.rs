@@ -24,13 +24,43 @@ use crate::{ActorId, ExitReason};
 /// assert_eq!(down.id(), handle.id());
 /// assert_eq!(down.reason(), &ExitReason::Closed);
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Down {
     pub(crate) id: ActorId,
-    pub(crate) name: Arc<str>,
+    pub(crate) name: DownName,
     pub(crate) reason: ExitReason,
     pub(crate) undelivered: usize,
 }
+
+/// A [`Down`]'s name: the one given at spawn, or an unnamed actor's `actor-<id>`, made only when
+/// asked for. Every end builds a `Down` (a late monitor still gets one), and most are never
+/// read by name: formatting one for each of a million short-lived actors showed in the profile.
+#[derive(Clone)]
+pub(crate) enum DownName {
+    Given(Arc<str>),
+    Unnamed(OnceLock<Box<str>>),
+}
+
+impl DownName {
+    /// The name of an actor that was given this one at spawn (`None`: unnamed).
+    pub(crate) fn of(given: Option<&str>) -> DownName {
+        match given {
+            Some(name) => DownName::Given(Arc::from(name)),
+            None => DownName::Unnamed(OnceLock::new()),
+        }
+    }
+}
+
+impl PartialEq for Down {
+    fn eq(&self, other: &Down) -> bool {
+        self.id == other.id
+            && self.undelivered == other.undelivered
+            && self.reason == other.reason
+            && self.name() == other.name()
+    }
+}
+
+impl Eq for Down {}
 
 impl Down {
     /// The actor that ended.
@@ -40,7 +70,12 @@ impl Down {
 
     /// Its name.
     pub fn name(&self) -> &str {
-        &self.name
+        match &self.name {
+            DownName::Given(name) => name,
+            DownName::Unnamed(made) => {
+                made.get_or_init(|| crate::runtime::mailbox::unnamed(self.id))
+            }
+        }
     }
 
     /// Why it ended.
@@ -64,7 +99,7 @@ impl fmt::Debug for Down {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Down")
             .field("id", &self.id)
-            .field("name", &self.name)
+            .field("name", &self.name())
             .field("reason", &self.reason)
             .field("undelivered", &self.undelivered)
             .finish()
@@ -73,7 +108,7 @@ impl fmt::Debug for Down {
 
 impl fmt::Display for Down {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({}) {}", self.name, self.id, self.reason)
+        write!(f, "{} ({}) {}", self.name(), self.id, self.reason)
     }
 }
 

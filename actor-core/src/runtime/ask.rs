@@ -14,7 +14,7 @@
 //! The slot's and the end watch's atomics, locks and parking come from `crate::sync::checked`, so
 //! the unit tests in `loom_model` run this code under loom's model checker.
 
-use crate::sync::checked::{self, AtomicBool, AtomicU64, AtomicUsize, Mutex, Thread};
+use crate::sync::checked::{self, AtomicBool, AtomicUsize, Mutex, Thread};
 use std::fmt;
 use std::sync::atomic::{Ordering::Acquire, Ordering::Release, Ordering::SeqCst};
 use std::sync::{Arc, Weak};
@@ -310,13 +310,22 @@ const YIELD_STEPS: u32 = 1;
 /// Lets askers learn that an actor's run has ended: parked threads are unparked, askers through a
 /// `Context` get a call.
 pub(crate) struct EndWatch {
-    /// The actor's end as monitors see it; set before `ended`.
-    down: std::sync::OnceLock<Down>,
+    /// The actor's end as monitors see it; set before `ended`. Boxed, as the list below: an
+    /// idle pooled actor must stay small, and both are needed by few actors (a `Down` inline
+    /// would be 80 bytes of every actor's state, an empty list with its ticket counter 32).
+    down: std::sync::OnceLock<Box<Down>>,
     ended: AtomicBool,
     /// How many waiters are registered: lets `mark_ended` skip the lock when nobody waits.
     count: AtomicUsize,
-    waiters: Mutex<Vec<(u64, Waiter)>>,
-    next_ticket: AtomicU64,
+    /// Made by the first registration.
+    waiters: Mutex<Option<Box<WaitList>>>,
+}
+
+/// The registered waiters, each with its ticket.
+#[derive(Default)]
+struct WaitList {
+    list: Vec<(u64, Waiter)>,
+    next_ticket: u64,
 }
 
 /// Someone to tell at the end.
@@ -334,8 +343,7 @@ impl EndWatch {
             down: std::sync::OnceLock::new(),
             ended: AtomicBool::new(false),
             count: AtomicUsize::new(0),
-            waiters: Mutex::new(Vec::new()),
-            next_ticket: AtomicU64::new(0),
+            waiters: Mutex::new(None),
         }
     }
 
@@ -349,16 +357,16 @@ impl EndWatch {
     /// A waiter is counted before it checks `has_ended`, and the end is stored before the count
     /// is read (all `SeqCst`): either the waiter sees the end or this sees the waiter.
     pub(crate) fn mark_ended(&self, down: Down) {
-        let _ = self.down.set(down);
+        let _ = self.down.set(Box::new(down));
         self.ended.store(true, SeqCst);
         checked::store_load_order();
         if self.count.load(SeqCst) == 0 {
             return;
         }
-        let waiters = std::mem::take(&mut *checked::lock(&self.waiters));
+        let waiters = checked::lock(&self.waiters).take();
         self.count.store(0, SeqCst);
         let down = self.down.get().expect("stored above");
-        for (_, waiter) in waiters {
+        for (_, waiter) in waiters.map(|waiters| waiters.list).unwrap_or_default() {
             match waiter {
                 Waiter::Thread(asker) => asker.unpark(),
                 Waiter::Slot(slot) => {
@@ -376,37 +384,42 @@ impl EndWatch {
 
     /// Calls `call` with the end exactly once: at the end, or now if the run has already ended.
     pub(crate) fn on_end(&self, call: Box<dyn FnOnce(&Down) + Send>) {
-        let mut waiters = checked::lock(&self.waiters);
+        let mut held = checked::lock(&self.waiters);
+        let waiters = held.get_or_insert_with(Box::default);
         // Counted before the check, as `register` does (the count is the list's length).
-        self.count.store(waiters.len() + 1, SeqCst);
+        self.count.store(waiters.list.len() + 1, SeqCst);
         checked::store_load_order();
         if self.has_ended() {
-            self.count.store(waiters.len(), SeqCst);
-            drop(waiters);
+            self.count.store(waiters.list.len(), SeqCst);
+            drop(held);
             if let Some(down) = self.down.get() {
                 let _ = crate::runtime::unwind::catch(|| call(down));
             }
             return;
         }
-        waiters.push((u64::MAX, Waiter::Call(call)));
+        waiters.list.push((u64::MAX, Waiter::Call(call)));
     }
 
     /// Registers a waiter to be told at the end. Register before checking
     /// [`has_ended`](EndWatch::has_ended): then an end either is seen by that check or reaches
     /// the waiter.
     pub(crate) fn register(&self, waiter: Waiter) -> u64 {
-        let ticket = self.next_ticket.fetch_add(1, SeqCst);
-        let mut waiters = checked::lock(&self.waiters);
+        let mut held = checked::lock(&self.waiters);
+        let waiters = held.get_or_insert_with(Box::default);
+        let ticket = waiters.next_ticket;
+        waiters.next_ticket += 1;
         // Requests that were answered leave dead entries behind (they are never unregistered):
         // sweep them whenever the list doubles, which keeps it within twice the live ones.
-        if waiters.len() >= 16 && waiters.len().is_power_of_two() {
-            waiters.retain(|(_, waiter)| match waiter {
+        let list = &mut waiters.list;
+        if list.len() >= 16 && list.len().is_power_of_two() {
+            list.retain(|(_, waiter)| match waiter {
                 Waiter::Slot(slot) => slot.strong_count() > 0,
                 Waiter::Thread(_) | Waiter::Call(_) => true,
             });
         }
-        waiters.push((ticket, waiter));
-        self.count.store(waiters.len(), SeqCst);
+        list.push((ticket, waiter));
+        self.count.store(list.len(), SeqCst);
+        drop(held);
         // The caller checks `has_ended` next.
         checked::store_load_order();
         ticket
@@ -414,10 +427,13 @@ impl EndWatch {
 
     pub(crate) fn unregister(&self, ticket: u64) {
         let removed = {
-            let mut waiters = checked::lock(&self.waiters);
-            let at = waiters.iter().position(|(t, _)| *t == ticket);
-            let removed = at.map(|at| waiters.swap_remove(at));
-            self.count.store(waiters.len(), SeqCst);
+            let mut held = checked::lock(&self.waiters);
+            let Some(waiters) = held.as_mut() else {
+                return;
+            };
+            let at = waiters.list.iter().position(|(t, _)| *t == ticket);
+            let removed = at.map(|at| waiters.list.swap_remove(at));
+            self.count.store(waiters.list.len(), SeqCst);
             removed
         };
         // A call's closure may hold addresses: drop it outside the lock.

@@ -1,7 +1,6 @@
 //! What every executor's handler-style run shares: recovering from a failure when the actor is
 //! supervised, and the last steps of a run (dead letters, monitors, joiners).
 
-use std::sync::Arc;
 use std::sync::atomic::Ordering::SeqCst;
 use std::time::Duration;
 
@@ -9,6 +8,7 @@ use crate::executor::pool::block_in_place;
 use crate::lifecycle::Down;
 use crate::lifecycle::dead_letter::{self, DeadReason};
 use crate::lifecycle::inspect;
+use crate::lifecycle::monitor::DownName;
 use crate::runtime::mailbox::Shared;
 use crate::runtime::unwind::{Panic, catch, catch_panic};
 use crate::trace;
@@ -161,15 +161,17 @@ pub(crate) fn route_leftovers<M: Send + 'static>(shared: &Shared<M>, leftovers: 
 /// The last steps of every run: monitors, links and askers learn the end, then joiners.
 pub(crate) fn end_run<M>(shared: &Shared<M>, reason: &ExitReason, undelivered: usize) {
     trace::exited(shared, reason, undelivered);
-    let listed = shared
-        .listed
-        .swap(usize::MAX, std::sync::atomic::Ordering::Relaxed);
-    if listed != usize::MAX {
-        inspect::forget_thread(listed);
+    if let Some(extra) = shared.extra_if_any() {
+        let listed = extra
+            .listed
+            .swap(usize::MAX, std::sync::atomic::Ordering::Relaxed);
+        if listed != usize::MAX {
+            inspect::forget_thread(listed);
+        }
     }
     let down = Down {
         id: shared.id,
-        name: Arc::from(shared.name()),
+        name: DownName::of(shared.name_if_made()),
         reason: reason.clone(),
         undelivered,
     };

@@ -35,7 +35,7 @@ impl Drop for Value {
 fn down() -> Down {
     Down {
         id: ActorId::next(),
-        name: Arc::from("asked"),
+        name: crate::lifecycle::monitor::DownName::of(Some("asked")),
         reason: ExitReason::Closed,
         undelivered: 0,
     }

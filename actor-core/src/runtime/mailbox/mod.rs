@@ -75,6 +75,11 @@ pub(crate) trait Host<M>: Send + Sync {
     }
 }
 
+/// The name of an actor spawned without one.
+pub(crate) fn unnamed(id: ActorId) -> Box<str> {
+    format!("actor-{}", id.get()).into_boxed_str()
+}
+
 /// A counted pointer to a mailbox; dereferences to its [`Shared`] state. Unlike an
 /// [`Addr`](crate::Addr) it does not keep the actor alive.
 pub(crate) struct Link<M>(Arc<dyn Host<M>>);
@@ -277,9 +282,6 @@ pub(crate) struct Shared<M> {
     pub(crate) handled: AtomicU64,
     /// What the run is doing (`lifecycle::inspect`'s states); written only by the run.
     pub(crate) state: AtomicU8,
-    /// A thread actor's place in the process-wide list of live thread actors (`usize::MAX`: not
-    /// listed).
-    pub(crate) listed: AtomicUsize,
     /// The actor's tracing span (feature `tracing`; nothing without it).
     #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
     pub(crate) span: crate::trace::SpanSlot,
@@ -301,6 +303,9 @@ pub(crate) struct Extra<M> {
     pub(crate) failure: std::sync::Mutex<Option<String>>,
     /// The system the actor belongs to: where its dead letters go, and where its children join.
     pub(crate) system: OnceLock<std::sync::Weak<crate::lifecycle::system::SystemInner>>,
+    /// A thread actor's place in the process-wide list of live thread actors (`usize::MAX`: not
+    /// listed). Here rather than in `Shared`: pooled actors, the many, are never listed.
+    pub(crate) listed: AtomicUsize,
 }
 
 pub(crate) type TrapFn<M> = Box<dyn Fn(Down) -> M + Send + Sync>;
@@ -368,7 +373,6 @@ impl<M> Shared<M> {
             finished: Event::new(),
             handled: AtomicU64::new(0),
             state: AtomicU8::new(crate::lifecycle::inspect::STARTING),
-            listed: AtomicUsize::new(usize::MAX),
             span: Default::default(),
             extra: OnceLock::new(),
         }
@@ -380,6 +384,7 @@ impl<M> Shared<M> {
                 trap: std::sync::Mutex::new(None),
                 failure: std::sync::Mutex::new(None),
                 system: OnceLock::new(),
+                listed: AtomicUsize::new(usize::MAX),
             })
         })
     }
@@ -405,8 +410,12 @@ impl<M> Shared<M> {
     }
 
     pub(crate) fn name(&self) -> &str {
-        self.name
-            .get_or_init(|| format!("actor-{}", self.id.get()).into_boxed_str())
+        self.name.get_or_init(|| unnamed(self.id))
+    }
+
+    /// The name given at spawn, or one made since by [`name`](Shared::name); `None` otherwise.
+    pub(crate) fn name_if_made(&self) -> Option<&str> {
+        self.name.get().map(|name| &**name)
     }
 
     /// The mailbox capacity: `None` if unbounded.
