@@ -81,7 +81,7 @@ pub(crate) fn run_handler<A: Actor>(
     let mut end = match failed_start {
         Some(end) => end,
         None => loop {
-            match ctx.reader.next(Wait::Block) {
+            match ctx.reader.next_with(state, Wait::Block) {
                 Next::Msg(msg) => {
                     let handled = catch_panic(|| actor.handle(msg, &mut ctx));
                     run::count_handled(state);

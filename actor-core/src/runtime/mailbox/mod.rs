@@ -517,12 +517,33 @@ impl<M> Reader<M> {
     /// The next message, or the decision to end.
     #[inline]
     pub(crate) fn next(&mut self, wait: Wait) -> Next<M> {
-        if let Some(ending) = self.ended {
+        let Reader {
+            shared,
+            side,
+            ended,
+        } = self;
+        Reader::next_of(side, ended, shared, wait)
+    }
+
+    /// [`next`](Reader::next) for a run loop that holds this reader's [`Shared`] already (its
+    /// own clone of the link), sparing a call through the link's trait object per message.
+    #[inline]
+    pub(crate) fn next_with(&mut self, shared: &Shared<M>, wait: Wait) -> Next<M> {
+        debug_assert!(std::ptr::eq(shared, &*self.shared));
+        Reader::next_of(&mut self.side, &mut self.ended, shared, wait)
+    }
+
+    #[inline]
+    fn next_of(
+        side: &mut Side<M>,
+        ended: &mut Option<Ending>,
+        shared: &Shared<M>,
+        wait: Wait,
+    ) -> Next<M> {
+        if let Some(ending) = *ended {
             return Next::End(ending);
         }
-        // One look through the link per message (a call through its trait object).
-        let shared: &Shared<M> = &self.shared;
-        let next = match (&mut self.side, &shared.queue) {
+        let next = match (&mut *side, &shared.queue) {
             (Side::Gated(side), Queue::Gated(gated)) => {
                 side.next(&shared.signal, &shared.addrs, gated, wait)
             }
@@ -530,15 +551,19 @@ impl<M> Reader<M> {
             _ => unreachable!("a mailbox and its reader are of the same kind"),
         };
         if let Next::End(ending) = next {
-            self.seal();
-            self.ended = Some(ending);
+            Reader::seal_of(side, shared);
+            *ended = Some(ending);
         }
         next
     }
 
     /// Seals the mailbox if it is still open. Messages accepted before are still delivered.
     pub(crate) fn seal(&mut self) {
-        match (&mut self.side, &self.shared.queue) {
+        Reader::seal_of(&mut self.side, &self.shared);
+    }
+
+    fn seal_of(side: &mut Side<M>, shared: &Shared<M>) {
+        match (side, &shared.queue) {
             (Side::Gated(side), Queue::Gated(gated)) => side.seal(gated),
             (Side::Lean(_), Queue::Lean(lean)) => {
                 lean.seal();
