@@ -32,8 +32,8 @@ pub struct Down {
     pub(crate) undelivered: usize,
 }
 
-/// A [`Down`]'s name: the one given at spawn, or an unnamed actor's `actor-<id>`, made only when
-/// asked for. Every end builds a `Down` (a late monitor still gets one), and most are never
+/// A [`Down`]'s name: the actor's name as it stood at the end (given at spawn, or already made
+/// for an unnamed actor), or an unnamed actor's `actor-<id>`, made only when asked for. Every end builds a `Down` (a late monitor still gets one), and most are never
 /// read by name: formatting one for each of a million short-lived actors showed in the profile.
 #[derive(Clone)]
 pub(crate) enum DownName {
@@ -42,7 +42,7 @@ pub(crate) enum DownName {
 }
 
 impl DownName {
-    /// The name of an actor that was given this one at spawn (`None`: unnamed).
+    /// The name of an actor whose name, given or made, was this at its end (`None`: none was).
     pub(crate) fn of(given: Option<&str>) -> DownName {
         match given {
             Some(name) => DownName::Given(Arc::from(name)),

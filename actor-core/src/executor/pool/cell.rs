@@ -176,7 +176,7 @@ impl<A: Actor> Runnable for PoolCell<A> {
             }
         }
         for _ in 0..budget {
-            match ctx.reader.next(Wait::Poll) {
+            match ctx.reader.next_with(&self.shared, Wait::Poll) {
                 Next::Msg(msg) => {
                     let handled = catch_panic(|| actor.handle(msg, ctx));
                     run::count_handled(&self.shared);

@@ -525,8 +525,9 @@ impl<M> Reader<M> {
         Reader::next_of(side, ended, shared, wait)
     }
 
-    /// [`next`](Reader::next) for a run loop that holds this reader's [`Shared`] already (its
-    /// own clone of the link), sparing a call through the link's trait object per message.
+    /// [`next`](Reader::next) for a run loop that holds this reader's [`Shared`] already (a
+    /// thread actor's clone of the link, a pooled actor's own cell), sparing a call through the
+    /// link's trait object per message.
     #[inline]
     pub(crate) fn next_with(&mut self, shared: &Shared<M>, wait: Wait) -> Next<M> {
         debug_assert!(std::ptr::eq(shared, &*self.shared));
