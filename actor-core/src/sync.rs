@@ -55,8 +55,8 @@ pub(crate) fn get_mut<T: ?Sized>(mutex: &mut Mutex<T>) -> &mut T {
     mutex.get_mut().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Locks held for a few instructions on paths many threads hit at once: a pooled actor's mailbox
-/// and its run. `parking_lot`'s lock spins adaptively before it parks a thread and needs no system
+/// Locks held for a few instructions on paths many threads hit at once: every mailbox's queue and a
+/// pooled actor's run. `parking_lot`'s lock spins adaptively before it parks a thread and needs no system
 /// call to hand over; with several threads sending to one pooled actor, the standard lock (which
 /// parks waiters in the kernel sooner) made the sends about twice as slow. It does not poison;
 /// no user code runs under these locks except the pooled actor's own handlers, whose panics are
@@ -65,10 +65,10 @@ pub(crate) mod short {
     pub(crate) use parking_lot::{Condvar, Mutex, MutexGuard};
 }
 
-/// The atomics, locks and thread parking of the two lock-free protocols everything rests on: the
-/// admission gate of a thread actor's mailbox (`runtime/mailbox/gated.rs`, and the `addrs` and
-/// `signal` words its reader looks at) and the one-shot reply slot with the end watch
-/// (`runtime/ask.rs`). They take these types from here and from nowhere else.
+/// The atomics, locks and thread parking of the lock-free protocol every ask rests on: the
+/// one-shot reply slot with the end watch (`runtime/ask.rs`). It takes these types from here and
+/// from nowhere else. (The mailbox needs no such checks: everything that decides what becomes of
+/// a message happens under its queue's lock, see `runtime/mailbox/queue.rs`.)
 ///
 /// A normal build re-exports the standard types: the same code as without this module. Built
 /// with `--cfg loom`, they are loom's, whose model checker runs the unit tests in the modules
@@ -81,22 +81,21 @@ pub(crate) mod short {
 /// ```
 pub(crate) mod checked {
     #[cfg(not(loom))]
-    pub(crate) use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize};
+    pub(crate) use std::sync::atomic::{AtomicBool, AtomicUsize};
     #[cfg(not(loom))]
     pub(crate) use std::sync::{Mutex, MutexGuard};
     #[cfg(not(loom))]
     pub(crate) use std::thread::{Thread, current, park, park_timeout, yield_now};
 
     #[cfg(loom)]
-    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize};
+    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize};
     #[cfg(loom)]
     pub(crate) use loom::sync::{Mutex, MutexGuard};
+    /// What the models themselves use: their threads.
+    #[cfg(all(test, loom))]
+    pub(crate) use loom::thread;
     #[cfg(loom)]
     pub(crate) use loom::thread::yield_now;
-    /// What the models themselves use: their threads, and the condition variable of the channel
-    /// that stands in for crossbeam's.
-    #[cfg(all(test, loom))]
-    pub(crate) use loom::{sync::Condvar, thread};
     #[cfg(loom)]
     pub(crate) use parking::{Thread, current, park};
 

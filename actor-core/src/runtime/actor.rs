@@ -214,10 +214,9 @@ impl<A: Actor> Context<A> {
     /// pool, [`Addr::ask`] is refused).
     ///
     /// The pending request holds an address of this actor, so it stays alive until the answer
-    /// has been delivered. The answer message is delivered even to a full bounded mailbox of a
-    /// pooled actor (it answers a request the actor made); a thread actor's full bounded mailbox
-    /// makes the replier wait for room. If `on_reply` panics, the panic is caught and the answer
-    /// is lost.
+    /// has been delivered. The answer message is delivered even to a full bounded mailbox (it
+    /// answers a request the actor made), so the replier never waits for room. If `on_reply`
+    /// panics, the panic is caught and the answer is lost.
     ///
     /// # Errors
     ///

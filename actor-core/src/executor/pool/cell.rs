@@ -1,7 +1,6 @@
 //! A pooled actor: its mailbox, its state and its run in one allocation, and the turn a worker
 //! gives it.
 
-use std::collections::VecDeque;
 use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{Arc, OnceLock};
 
@@ -11,7 +10,7 @@ use crate::executor::foreign::Turn;
 use crate::lifecycle::ActorInfo;
 use crate::lifecycle::inspect;
 use crate::runtime::handle::TakeOutcome;
-use crate::runtime::mailbox::{Host, Link, Next, Queue, Reader, Shared, Side, Wait};
+use crate::runtime::mailbox::{Host, Link, Next, Reader, Shared, Wait};
 use crate::runtime::run::{self, Restarter, RunEnd};
 use crate::runtime::unwind::{catch_panic, drop_caught};
 use crate::sync::short::{Mutex, MutexGuard};
@@ -68,7 +67,7 @@ impl<A: Actor> PoolCell<A> {
         let link = Link::new(cell.clone());
         // The handle's own address exists before the first run: an actor with no address ends.
         let own_addr = Addr::new(link.clone());
-        let mut ctx = Context::new(Reader::new(link.clone(), Side::Lean(VecDeque::new())));
+        let mut ctx = Context::new(Reader::new(link.clone()));
         ctx.restarter = restarter;
         *cell.run.lock() = Run::Live {
             actor,
@@ -82,10 +81,7 @@ impl<A: Actor> PoolCell<A> {
     }
 
     fn lean_release(&self) -> bool {
-        match &self.shared.queue {
-            Queue::Lean(lean) => lean.release(&self.shared),
-            Queue::Gated(_) => unreachable!("a pooled actor has a lean mailbox"),
-        }
+        self.shared.queue.release(&self.shared)
     }
 
     /// The last steps of a run: undelivered messages, the `stopped` hook, the outcome, and the

@@ -1,13 +1,10 @@
 //! The mailbox: the queue under an actor, shared by its addresses and read by its run.
 //!
-//! Two queues sit behind one interface, one per executor:
+//! One queue serves every executor ([`queue`]): a small locked queue the reader empties a burst
+//! at a time, with the flag that puts a pooled actor on a run queue; a thread actor's reader
+//! sleeps on it, a pooled one never waits.
 //!
-//! - [`gated`]: a thread actor's crossbeam channel behind an admission gate (one atomic word)
-//!   that makes closing lossless without a lock on the send path; its reader blocks.
-//! - [`lean`]: a pooled actor's small locked queue, with the flag that puts the actor on a run
-//!   queue; its reader never blocks.
-//!
-//! Either way every message is handled, handed back to the joiner in
+//! Every message is handled, handed back to the joiner in
 //! [`Outcome::undelivered`](crate::Outcome::undelivered), or refused to its sender inside the
 //! error. The exit sentinel of [`Addr::close`](crate::Addr::close) lands behind every message sent
 //! before it; `stop` is out of band.
@@ -16,14 +13,16 @@
 //! the bare [`Shared`] state for a thread actor and the pooled actor's whole cell (state, mailbox
 //! and actor in one allocation) for a pooled one.
 
-pub(crate) mod gated;
-pub(crate) mod lean;
+pub(crate) mod queue;
 
 use std::collections::VecDeque;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::{
+    AtomicBool, AtomicU8, AtomicU32, AtomicU64, AtomicUsize,
+    Ordering::{Relaxed, SeqCst},
+};
 use std::time::Instant;
 
 use crate::blocks::event::Event;
@@ -32,11 +31,9 @@ use crate::executor::pool::PoolInner;
 use crate::lifecycle::Down;
 use crate::runtime::ask::EndWatch;
 use crate::runtime::error::{SendError, SendTimeoutError, TrySendError};
-use crate::sync::checked;
 use crate::{ActorId, ExitReason};
 
-use gated::{Gated, GatedReader};
-use lean::Lean;
+pub(crate) use queue::{Kind, Queue};
 
 /// How many messages an actor's mailbox holds.
 ///
@@ -111,34 +108,29 @@ impl<M> Link<M> {
     /// Gets the actor to look at its mailbox: a pooled actor that is idle is queued to run.
     #[inline]
     pub(crate) fn notify(&self) {
-        if let Queue::Lean(lean) = &self.queue {
-            if lean.claim() {
-                Arc::clone(&self.0).schedule();
-            }
+        if self.queue.claim() {
+            Arc::clone(&self.0).schedule();
         }
+    }
+
+    /// Gets the actor to look at its signals, seal and address count again: a pooled actor that
+    /// is idle is queued to run, a thread actor asleep on an empty mailbox is woken.
+    fn rouse(&self) {
+        self.queue.wake_reader();
+        self.notify();
     }
 
     #[inline]
     pub(crate) fn send(&self, msg: M) -> Result<(), SendError<M>> {
-        match &self.queue {
-            Queue::Gated(gated) => gated.send(msg),
-            Queue::Lean(lean) => {
-                lean.send(msg)?;
-                self.notify();
-                Ok(())
-            }
-        }
+        self.queue.send(msg)?;
+        self.notify();
+        Ok(())
     }
 
     pub(crate) fn try_send(&self, msg: M) -> Result<(), TrySendError<M>> {
-        match &self.queue {
-            Queue::Gated(gated) => gated.try_send(msg),
-            Queue::Lean(lean) => {
-                lean.try_send(msg)?;
-                self.notify();
-                Ok(())
-            }
-        }
+        self.queue.try_send(msg)?;
+        self.notify();
+        Ok(())
     }
 
     pub(crate) fn send_deadline(
@@ -146,51 +138,33 @@ impl<M> Link<M> {
         msg: M,
         deadline: Instant,
     ) -> Result<(), SendTimeoutError<M>> {
-        match &self.queue {
-            Queue::Gated(gated) => gated.send_deadline(msg, deadline),
-            Queue::Lean(lean) => {
-                lean.send_deadline(msg, deadline)?;
-                self.notify();
-                Ok(())
-            }
-        }
+        self.queue.send_deadline(msg, deadline)?;
+        self.notify();
+        Ok(())
     }
 
-    /// Delivers the answer to a request this actor made through its `Context`: a pooled actor's
-    /// mailbox takes it beyond its capacity; a thread actor's bounded one makes the caller wait
-    /// for room.
+    /// Delivers the answer to a request this actor made through its `Context`: the mailbox takes
+    /// it beyond its capacity (the actor may be waiting for it; nobody else would make room).
     pub(crate) fn send_answer(&self, msg: M) -> Result<(), SendError<M>> {
-        match &self.queue {
-            Queue::Gated(gated) => gated.send(msg),
-            Queue::Lean(lean) => {
-                lean.push_answer(msg)?;
-                self.notify();
-                Ok(())
-            }
-        }
+        self.queue.push_answer(msg)?;
+        self.notify();
+        Ok(())
     }
 
-    /// Queues the exit sentinel. Returns `false` if the mailbox was already sealed.
+    /// Seals the mailbox: messages sent before are still handled, then the actor ends. Returns
+    /// `false` if the mailbox was already sealed.
     pub(crate) fn close(&self) -> bool {
-        let closed = match &self.queue {
-            Queue::Gated(gated) => gated.close(),
-            Queue::Lean(lean) => lean.seal(),
-        };
+        let closed = self.queue.seal();
         self.notify();
         closed
     }
 
     /// Asks the actor to end after its current message. Seals the mailbox at once: later sends
-    /// fail.
+    /// fail. The flag goes up before the seal, so a reader that finds the seal sees the stop.
     pub(crate) fn request_stop(&self) {
-        match &self.queue {
-            Queue::Gated(gated) => gated.stop(&self.signal),
-            Queue::Lean(lean) => {
-                lean.seal();
-                self.signal.fetch_or(STOP, SeqCst);
-            }
-        }
-        self.notify();
+        self.signal.fetch_or(STOP, SeqCst);
+        self.queue.seal();
+        self.rouse();
     }
 
     /// Ends the actor after its current message with [`ExitReason::Failed`] carrying `why`
@@ -209,10 +183,7 @@ impl<M> Link<M> {
     /// restarting a sibling). Ignored by a run that is not supervised.
     pub(crate) fn request_restart(&self) {
         self.signal.fetch_or(RESTART, SeqCst);
-        if let Queue::Gated(gated) = &self.queue {
-            gated.wake();
-        }
-        self.notify();
+        self.rouse();
     }
 
     /// A linked actor ended abnormally: a notice if this actor traps exits, else this actor
@@ -231,10 +202,7 @@ impl<M> Link<M> {
 
     /// The last address is gone: a reader waiting on an empty mailbox must notice.
     pub(crate) fn last_addr_dropped(&self) {
-        if let Queue::Gated(gated) = &self.queue {
-            gated.wake();
-        }
-        self.notify();
+        self.rouse();
     }
 }
 
@@ -252,20 +220,14 @@ impl<M> Deref for Link<M> {
     }
 }
 
-/// The queue behind a mailbox.
-pub(crate) enum Queue<M> {
-    Gated(Box<Gated<M>>),
-    Lean(Lean<M>),
-}
-
 /// State shared by every address of one actor and by its run.
 pub(crate) struct Shared<M> {
     pub(crate) queue: Queue<M>,
     /// Live `Addr` values; when it falls to zero the actor drains and ends. (This and `signal`
     /// are what the gate's reader looks at: model-checked with the gate, see `sync::checked`.)
-    pub(crate) addrs: checked::AtomicUsize,
+    pub(crate) addrs: AtomicUsize,
     /// Requests for the run: [`STOP`], [`RESTART`]. Readers load it once per message.
-    pub(crate) signal: checked::AtomicU8,
+    pub(crate) signal: AtomicU8,
     /// Who routes a detached actor's leftovers: bits `DETACHED` (the handle was dropped unjoined)
     /// and `READY` (the run has its outcome); see `runtime::run`.
     pub(crate) handoff: AtomicU8,
@@ -280,6 +242,9 @@ pub(crate) struct Shared<M> {
     /// Messages handled so far; written only by the actor's own run (a load and a store, no
     /// read-modify-write), read by introspection.
     pub(crate) handled: AtomicU64,
+    /// Messages the reader has taken off the queue in a burst and not yet handed out (see
+    /// [`queued`](Shared::queued)); written only by the reader.
+    held: AtomicU32,
     /// What the run is doing (`lifecycle::inspect`'s states); written only by the run.
     pub(crate) state: AtomicU8,
     /// The actor's tracing span (feature `tracing`; nothing without it).
@@ -334,10 +299,10 @@ impl<M> Shared<M> {
     where
         M: Send + 'static,
     {
-        let (gated, side) = Gated::create(mailbox.capacity());
-        let shared = Arc::new(Shared::new(Queue::Gated(gated), id, name));
+        let queue = Queue::new(mailbox.capacity(), Kind::Thread);
+        let shared = Arc::new(Shared::new(queue, id, name));
         let link = Link::new(shared.clone());
-        let reader = Reader::new(link.clone(), Side::Gated(side));
+        let reader = Reader::new(link.clone());
         (link, reader, shared)
     }
 
@@ -348,11 +313,8 @@ impl<M> Shared<M> {
         name: Option<Box<str>>,
         foreign: bool,
     ) -> Shared<M> {
-        Shared::new(
-            Queue::Lean(Lean::new(mailbox.capacity(), foreign)),
-            id,
-            name,
-        )
+        let kind = if foreign { Kind::Foreign } else { Kind::Pool };
+        Shared::new(Queue::new(mailbox.capacity(), kind), id, name)
     }
 
     fn new(queue: Queue<M>, id: ActorId, name: Option<Box<str>>) -> Shared<M> {
@@ -362,8 +324,8 @@ impl<M> Shared<M> {
         }
         Shared {
             queue,
-            addrs: checked::AtomicUsize::new(0),
-            signal: checked::AtomicU8::new(0),
+            addrs: AtomicUsize::new(0),
+            signal: AtomicU8::new(0),
             handoff: AtomicU8::new(0),
             id,
             name: cell,
@@ -372,6 +334,7 @@ impl<M> Shared<M> {
             start_ok: AtomicBool::new(false),
             finished: Event::new(),
             handled: AtomicU64::new(0),
+            held: AtomicU32::new(0),
             state: AtomicU8::new(crate::lifecycle::inspect::STARTING),
             span: Default::default(),
             extra: OnceLock::new(),
@@ -420,27 +383,28 @@ impl<M> Shared<M> {
 
     /// The mailbox capacity: `None` if unbounded.
     pub(crate) fn capacity(&self) -> Option<usize> {
-        match &self.queue {
-            Queue::Gated(gated) => gated.capacity,
-            Queue::Lean(lean) => lean.capacity,
-        }
+        self.queue.capacity
     }
 
-    /// About how many messages wait in the mailbox (a pooled actor's reader may hold a burst
-    /// it already took).
+    /// About how many messages wait in the mailbox: those queued and those the reader took in a
+    /// burst and has not handed out yet (the message being handled is not counted).
     pub(crate) fn queued(&self) -> usize {
-        match &self.queue {
-            Queue::Gated(gated) => gated.queued(),
-            Queue::Lean(lean) => lean.queued(),
-        }
+        // Read after the queue: a burst moving out of the queue meanwhile is missed rather than
+        // counted twice.
+        let queued = self.queue.queued();
+        queued + self.held.load(Relaxed) as usize
+    }
+
+    /// Records how many messages remain in the reader's burst (see [`queued`](Shared::queued)).
+    #[inline]
+    fn set_held(&self, held: usize) {
+        self.held
+            .store(u32::try_from(held).unwrap_or(u32::MAX), Relaxed);
     }
 
     /// Whether the mailbox is sealed: no more messages are accepted.
     pub(crate) fn is_sealed(&self) -> bool {
-        match &self.queue {
-            Queue::Gated(gated) => gated.is_sealed(),
-            Queue::Lean(lean) => lean.is_sealed(),
-        }
+        self.queue.is_sealed()
     }
 }
 
@@ -463,7 +427,7 @@ pub(crate) enum Ending {
 /// What a non-zero signal (just loaded from `word`, the actor's `Shared::signal`) means for the
 /// reader: a stop ends it; a restart request is taken (cleared) and reported once.
 #[cold]
-fn take_signal<M>(word: &checked::AtomicU8, signal: u8) -> Option<Next<M>> {
+fn take_signal<M>(word: &AtomicU8, signal: u8) -> Option<Next<M>> {
     if signal & STOP != 0 {
         return Some(Next::End(Ending::Stopped));
     }
@@ -493,23 +457,17 @@ pub(crate) enum Next<M> {
 /// The receiving side of a mailbox, owned by the actor's run.
 pub(crate) struct Reader<M> {
     pub(crate) shared: Link<M>,
-    side: Side<M>,
+    /// Messages taken off the queue in one go and not yet handed out.
+    local: VecDeque<M>,
     /// Set once the reader has decided to end; every later `next` repeats it.
     ended: Option<Ending>,
 }
 
-/// What the reader keeps of its own, per queue.
-pub(crate) enum Side<M> {
-    Gated(Box<GatedReader<M>>),
-    /// Messages taken off a lean queue in one go and not yet handled.
-    Lean(VecDeque<M>),
-}
-
 impl<M> Reader<M> {
-    pub(crate) fn new(shared: Link<M>, side: Side<M>) -> Reader<M> {
+    pub(crate) fn new(shared: Link<M>) -> Reader<M> {
         Reader {
             shared,
-            side,
+            local: VecDeque::new(),
             ended: None,
         }
     }
@@ -519,10 +477,10 @@ impl<M> Reader<M> {
     pub(crate) fn next(&mut self, wait: Wait) -> Next<M> {
         let Reader {
             shared,
-            side,
+            local,
             ended,
         } = self;
-        Reader::next_of(side, ended, shared, wait)
+        Reader::next_of(local, ended, shared, wait)
     }
 
     /// [`next`](Reader::next) for a run loop that holds this reader's [`Shared`] already (a
@@ -531,12 +489,12 @@ impl<M> Reader<M> {
     #[inline]
     pub(crate) fn next_with(&mut self, shared: &Shared<M>, wait: Wait) -> Next<M> {
         debug_assert!(std::ptr::eq(shared, &*self.shared));
-        Reader::next_of(&mut self.side, &mut self.ended, shared, wait)
+        Reader::next_of(&mut self.local, &mut self.ended, shared, wait)
     }
 
     #[inline]
     fn next_of(
-        side: &mut Side<M>,
+        local: &mut VecDeque<M>,
         ended: &mut Option<Ending>,
         shared: &Shared<M>,
         wait: Wait,
@@ -544,15 +502,9 @@ impl<M> Reader<M> {
         if let Some(ending) = *ended {
             return Next::End(ending);
         }
-        let next = match (&mut *side, &shared.queue) {
-            (Side::Gated(side), Queue::Gated(gated)) => {
-                side.next(&shared.signal, &shared.addrs, gated, wait)
-            }
-            (Side::Lean(local), Queue::Lean(lean)) => lean.next(shared, local),
-            _ => unreachable!("a mailbox and its reader are of the same kind"),
-        };
+        let next = shared.queue.next(shared, local, wait);
         if let Next::End(ending) = next {
-            Reader::seal_of(side, shared);
+            shared.queue.seal();
             *ended = Some(ending);
         }
         next
@@ -560,26 +512,12 @@ impl<M> Reader<M> {
 
     /// Seals the mailbox if it is still open. Messages accepted before are still delivered.
     pub(crate) fn seal(&mut self) {
-        Reader::seal_of(&mut self.side, &self.shared);
-    }
-
-    fn seal_of(side: &mut Side<M>, shared: &Shared<M>) {
-        match (side, &shared.queue) {
-            (Side::Gated(side), Queue::Gated(gated)) => side.seal(gated),
-            (Side::Lean(_), Queue::Lean(lean)) => {
-                lean.seal();
-            }
-            _ => unreachable!("a mailbox and its reader are of the same kind"),
-        }
+        self.shared.queue.seal();
     }
 
     /// Ends the run: seals the mailbox and collects every accepted message not yet received.
     pub(crate) fn finish(&mut self) -> Vec<M> {
-        let left = match (&mut self.side, &self.shared.queue) {
-            (Side::Gated(side), Queue::Gated(gated)) => side.finish(gated),
-            (Side::Lean(local), Queue::Lean(lean)) => lean.finish(local),
-            _ => unreachable!("a mailbox and its reader are of the same kind"),
-        };
+        let left = self.shared.queue.finish(&self.shared, &mut self.local);
         self.ended.get_or_insert(Ending::Closed);
         left
     }
