@@ -48,9 +48,12 @@ use super::{Ending, Next, STOP, Shared, Wait};
 const KEEP_SLOTS: usize = 16;
 /// A thread actor keeps more: it goes to sleep far more often than it is spawned.
 const KEEP_SLOTS_THREAD: usize = 1024;
-/// How many times a thread actor's reader looks again at an empty queue before it sleeps; it
-/// spins `2^n` times before the `n`-th look (about two microseconds in all).
-const LOOKS_BEFORE_SLEEP: u32 = 6;
+/// How many times a thread actor's reader looks again at an empty queue after spinning, `2^n`
+/// times before the `n`-th look (about two microseconds in all)...
+const SPINNING_LOOKS: u32 = 7;
+/// ... then after giving its processor up to another thread, before it sleeps. With more threads
+/// than cores, the yields let the senders run instead of paying a sleep and a wake-up per message.
+const YIELDING_LOOKS: u32 = 4;
 
 /// Where the actor that reads the queue runs.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -336,10 +339,14 @@ impl<M> Queue<M> {
             if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
                 return Next::Empty;
             }
-            if looks < LOOKS_BEFORE_SLEEP {
+            if looks < SPINNING_LOOKS + YIELDING_LOOKS {
                 drop(inner);
-                for _ in 0..1u32 << looks {
-                    std::hint::spin_loop();
+                if looks < SPINNING_LOOKS {
+                    for _ in 0..1u32 << looks {
+                        std::hint::spin_loop();
+                    }
+                } else {
+                    std::thread::yield_now();
                 }
                 looks += 1;
                 continue;
