@@ -35,7 +35,10 @@
 
 use crate::sync::short::{Condvar, Mutex, MutexGuard};
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::atomic::{
+    AtomicBool,
+    Ordering::{Relaxed, SeqCst},
+};
 use std::time::Instant;
 
 use crate::executor::pool::block_in_place;
@@ -54,6 +57,7 @@ const SPINNING_LOOKS: u32 = 7;
 /// ... then after giving its processor up to another thread, before it sleeps. With more threads
 /// than cores, the yields let the senders run instead of paying a sleep and a wake-up per message.
 const YIELDING_LOOKS: u32 = 4;
+const LOOKS: u32 = SPINNING_LOOKS + YIELDING_LOOKS;
 
 /// Where the actor that reads the queue runs.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -73,6 +77,11 @@ pub(crate) struct Queue<M> {
     cond: Condvar,
     /// Mirrors `Inner::sealed` for reads without the lock.
     sealed: AtomicBool,
+    /// Whether messages may be queued: set by every send to a thread actor right after it lets go
+    /// of the lock, cleared by the reader under the lock when it empties the queue. A spinning
+    /// reader watches it instead of taking the lock, which would slow the senders down; it is only
+    /// a hint (a late store may leave it set on an empty queue), looked at again under the lock.
+    filled: AtomicBool,
     /// Whether a pooled actor is on a run queue or running (see the module docs).
     scheduled: AtomicBool,
     pub(crate) capacity: Option<usize>,
@@ -115,6 +124,7 @@ impl<M> Queue<M> {
             }),
             cond: Condvar::new(),
             sealed: AtomicBool::new(false),
+            filled: AtomicBool::new(false),
             scheduled: AtomicBool::new(true),
             capacity,
         }
@@ -211,10 +221,14 @@ impl<M> Queue<M> {
             return Err((msg, Refused::Closed));
         }
         inner.msgs.push_back(msg);
-        if inner.parked {
-            inner.parked = false;
-            drop(inner);
-            self.cond.notify_all();
+        let parked = std::mem::take(&mut inner.parked);
+        drop(inner);
+        if self.kind == Kind::Thread {
+            // After the unlock: a reader that sees it goes for the lock at once.
+            self.filled.store(true, Relaxed);
+            if parked {
+                self.cond.notify_all();
+            }
         }
         Ok(())
     }
@@ -296,59 +310,79 @@ impl<M> Queue<M> {
                 shared.set_held(local.len());
                 return Next::Msg(msg);
             }
+            let waits = self.kind == Kind::Thread && !matches!(wait, Wait::Poll);
+            if waits {
+                // A thread actor that may wait looks for news without the lock first, which would
+                // slow the senders down: spinning, then giving its processor up.
+                while looks < LOOKS && !self.news(shared) {
+                    if looks < SPINNING_LOOKS {
+                        for _ in 0..1u32 << looks {
+                            std::hint::spin_loop();
+                        }
+                    } else {
+                        std::thread::yield_now();
+                    }
+                    looks += 1;
+                }
+            }
             let mut inner = self.lock();
-            if self.capacity.is_none() && inner.msgs.len() > 1 {
+            let took = if self.capacity.is_none() && inner.msgs.len() > 1 {
                 std::mem::swap(&mut inner.msgs, local);
+                true
+            } else if let Some(msg) = inner.msgs.pop_front() {
+                if inner.waiting > 0 {
+                    self.cond.notify_one();
+                }
+                local.push_back(msg);
+                true
+            } else {
+                false
+            };
+            if took {
+                if inner.msgs.is_empty() {
+                    self.filled.store(false, Relaxed);
+                }
                 drop(inner);
+                // A signal raised before these messages were sent goes first: a restart requested
+                // before a message was sent is taken before that message (and a stop keeps it
+                // undelivered). Raised earlier, the load after the lock sees it.
+                if shared.signal.load(SeqCst) != 0 {
+                    shared.set_held(local.len());
+                    continue;
+                }
                 let msg = local.pop_front();
                 shared.set_held(local.len());
                 return match msg {
                     Some(msg) => Next::Msg(msg),
-                    None => unreachable!("more than one message was swapped in"),
+                    None => unreachable!("a message was just taken"),
                 };
             }
-            match inner.msgs.pop_front() {
-                Some(msg) => {
-                    if inner.waiting > 0 {
-                        self.cond.notify_one();
-                    }
-                    return Next::Msg(msg);
-                }
-                None if inner.sealed => return Next::End(sealed_ending(shared)),
-                None if shared.addrs.load(SeqCst) == 0 => {
-                    // Nobody can send any more (the count is read under the lock, and a new
-                    // address is only made from an existing one), so the mailbox is closed and
-                    // drained.
-                    inner.sealed = true;
-                    self.sealed.store(true, SeqCst);
-                    return Next::End(Ending::Closed);
-                }
-                None => {}
+            if inner.sealed {
+                return Next::End(sealed_ending(shared));
             }
-            let deadline = match wait {
-                Wait::Block => None,
-                Wait::Until(deadline) => Some(deadline),
-                Wait::Poll => None,
-            };
-            if matches!(wait, Wait::Poll) || self.kind != Kind::Thread {
+            if shared.addrs.load(SeqCst) == 0 {
+                // Nobody can send any more (the count is read under the lock, and a new address
+                // is only made from an existing one), so the mailbox is closed and drained.
+                inner.sealed = true;
+                self.sealed.store(true, SeqCst);
+                return Next::End(Ending::Closed);
+            }
+            if !waits {
                 // Going idle: a buffer grown by a burst goes back to the allocator.
                 shrink(&mut inner.msgs, KEEP_SLOTS);
                 shrink(local, KEEP_SLOTS);
                 return Next::Empty;
             }
+            let deadline = match wait {
+                Wait::Until(deadline) => Some(deadline),
+                Wait::Block | Wait::Poll => None,
+            };
             if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
                 return Next::Empty;
             }
-            if looks < SPINNING_LOOKS + YIELDING_LOOKS {
-                drop(inner);
-                if looks < SPINNING_LOOKS {
-                    for _ in 0..1u32 << looks {
-                        std::hint::spin_loop();
-                    }
-                } else {
-                    std::thread::yield_now();
-                }
-                looks += 1;
+            if looks < LOOKS {
+                // A late hint of a message already taken, or a restart request (taken above).
+                self.filled.store(false, Relaxed);
                 continue;
             }
             // Sleep, unless a signal came in since the look above (its sender wakes the reader
@@ -365,9 +399,20 @@ impl<M> Queue<M> {
                 }
                 None => self.cond.wait(&mut inner),
             }
-            // Woken by a send, an event, a timeout or spuriously: look at everything again.
+            // Woken by a send, an event, a timeout or spuriously: look at everything again
+            // (under the lock: a thread woken for nothing goes back to sleep at once).
             inner.parked = false;
         }
+    }
+
+    /// Whether a waiting thread actor's reader has something to look at under the lock: a
+    /// message, the seal, a signal, or no address left. Read without the lock: a hint.
+    #[inline]
+    fn news(&self, shared: &Shared<M>) -> bool {
+        self.filled.load(Relaxed)
+            || self.sealed.load(Relaxed)
+            || shared.signal.load(Relaxed) != 0
+            || shared.addrs.load(Relaxed) == 0
     }
 
     /// Seals and takes every message not yet handled: the reader's buffer first, then the queue.
@@ -479,6 +524,34 @@ mod tests {
         shared.queue.seal();
         shared.queue.wake_reader();
         assert!(reader.join().unwrap());
+    }
+
+    /// A restart requested before a message was sent is taken before that message, whatever
+    /// the reader was doing (spinning, asleep, or about to take the lock) when both came in.
+    #[test]
+    fn a_restart_raised_before_a_send_comes_first() {
+        for _ in 0..200 {
+            let shared = thread_mailbox(None);
+            let (looking_tx, looking) = mpsc::channel();
+            let reader = {
+                let shared = Arc::clone(&shared);
+                std::thread::spawn(move || {
+                    let mut local = VecDeque::new();
+                    looking_tx.send(()).unwrap();
+                    let first = shared.queue.next(&shared, &mut local, Wait::Block);
+                    let second = shared.queue.next(&shared, &mut local, Wait::Block);
+                    (
+                        matches!(first, Next::Restart),
+                        matches!(second, Next::Msg(7)),
+                    )
+                })
+            };
+            looking.recv().unwrap();
+            shared.signal.fetch_or(super::super::RESTART, SeqCst);
+            shared.queue.wake_reader();
+            shared.queue.send(7).unwrap();
+            assert_eq!(reader.join().unwrap(), (true, true));
+        }
     }
 
     /// The reader's buffer counts in the depth: a burst it swapped out is still "queued".
