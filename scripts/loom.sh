@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs actor-core's model checks: the unit tests named `loom_model`, built with `--cfg loom` (loom's
 # atomics and locks in place of the standard ones, see actor-core/src/sync.rs) and optimised.
-# Extra arguments go to the test binary, e.g. `bash scripts/loom.sh gated` for the gate's models.
+# Extra arguments go to the test binary, e.g. `bash scripts/loom.sh ask` for the ask slot's models.
 # `LOOM_MAX_PREEMPTIONS` overrides the preemption bound (3).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -5,8 +5,8 @@
 //!
 //! - [`actor`]: the handler-style `Actor` trait and its `Context`;
 //! - [`addr`]: `Addr`, the cloneable sending end, and `ActorId`;
-//! - [`mailbox`]: the queue under an actor, the admission gate that makes closing lossless, and
-//!   the `Reader` every run loop pulls from (**start here**);
+//! - [`mailbox`]: the queue under an actor (one lock makes closing lossless), and the `Reader`
+//!   every run loop pulls from (**start here**);
 //! - [`spawn`]: `Builder` and the `spawn` functions, which hand the actor to an executor;
 //! - [`handle`]: `ActorHandle` and `Outcome`;
 //! - [`inbox`]: the pull-style view of a mailbox;

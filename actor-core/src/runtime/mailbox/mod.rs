@@ -223,8 +223,7 @@ impl<M> Deref for Link<M> {
 /// State shared by every address of one actor and by its run.
 pub(crate) struct Shared<M> {
     pub(crate) queue: Queue<M>,
-    /// Live `Addr` values; when it falls to zero the actor drains and ends. (This and `signal`
-    /// are what the gate's reader looks at: model-checked with the gate, see `sync::checked`.)
+    /// Live `Addr` values; when it falls to zero the actor drains and ends.
     pub(crate) addrs: AtomicUsize,
     /// Requests for the run: [`STOP`], [`RESTART`]. Readers load it once per message.
     pub(crate) signal: AtomicU8,

@@ -369,8 +369,12 @@ impl<M> Queue<M> {
             }
             if !waits {
                 // Going idle: a buffer grown by a burst goes back to the allocator.
-                shrink(&mut inner.msgs, KEEP_SLOTS);
-                shrink(local, KEEP_SLOTS);
+                let keep = match self.kind {
+                    Kind::Thread => KEEP_SLOTS_THREAD,
+                    Kind::Pool | Kind::Foreign => KEEP_SLOTS,
+                };
+                shrink(&mut inner.msgs, keep);
+                shrink(local, keep);
                 return Next::Empty;
             }
             let deadline = match wait {
