@@ -326,36 +326,38 @@ impl<M> Queue<M> {
                 }
             }
             let mut inner = self.lock();
-            let took = if self.capacity.is_none() && inner.msgs.len() > 1 {
+            // A signal raised before the messages taken here were sent goes first: a restart
+            // requested before a message was sent is taken before that message (and a stop
+            // keeps it undelivered). Raised earlier, the load after the lock sees it.
+            if self.capacity.is_none() && inner.msgs.len() > 1 {
                 std::mem::swap(&mut inner.msgs, local);
-                true
-            } else if let Some(msg) = inner.msgs.pop_front() {
-                if inner.waiting > 0 {
-                    self.cond.notify_one();
+                self.filled.store(false, Relaxed);
+                drop(inner);
+                if shared.signal.load(SeqCst) == 0 {
+                    if let Some(msg) = local.pop_front() {
+                        shared.set_held(local.len());
+                        return Next::Msg(msg);
+                    }
                 }
-                local.push_back(msg);
-                true
-            } else {
-                false
-            };
-            if took {
+                shared.set_held(local.len());
+                continue;
+            }
+            if let Some(msg) = inner.msgs.pop_front() {
                 if inner.msgs.is_empty() {
                     self.filled.store(false, Relaxed);
                 }
-                drop(inner);
-                // A signal raised before these messages were sent goes first: a restart requested
-                // before a message was sent is taken before that message (and a stop keeps it
-                // undelivered). Raised earlier, the load after the lock sees it.
-                if shared.signal.load(SeqCst) != 0 {
-                    shared.set_held(local.len());
-                    continue;
+                if inner.waiting > 0 {
+                    self.cond.notify_one();
                 }
-                let msg = local.pop_front();
+                drop(inner);
+                if shared.signal.load(SeqCst) == 0 {
+                    return Next::Msg(msg);
+                }
+                // Kept for after the signal (rare: the reader's buffer stays unallocated
+                // otherwise, which a million idle pooled actors notice).
+                local.push_front(msg);
                 shared.set_held(local.len());
-                return match msg {
-                    Some(msg) => Next::Msg(msg),
-                    None => unreachable!("a message was just taken"),
-                };
+                continue;
             }
             if inner.sealed {
                 return Next::End(sealed_ending(shared));
@@ -556,6 +558,23 @@ mod tests {
             shared.queue.send(7).unwrap();
             assert_eq!(reader.join().unwrap(), (true, true));
         }
+    }
+
+    /// Messages that come one at a time never allocate the reader's buffer: an idle pooled actor
+    /// stays small (the pool's memory bound counts every byte of a million of them).
+    #[test]
+    fn single_messages_leave_the_readers_buffer_unallocated() {
+        let shared = Shared::new(Queue::new(None, Kind::Pool), crate::ActorId::next(), None);
+        shared.addrs.fetch_add(1, SeqCst);
+        let mut local = VecDeque::new();
+        for n in 0..3 {
+            shared.queue.send(n).unwrap();
+            assert!(matches!(
+                shared.queue.next(&shared, &mut local, Wait::Poll),
+                Next::Msg(got) if got == n
+            ));
+        }
+        assert_eq!(local.capacity(), 0);
     }
 
     /// The reader's buffer counts in the depth: a burst it swapped out is still "queued".
