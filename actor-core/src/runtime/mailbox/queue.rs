@@ -17,17 +17,24 @@
 //! joiner) or sees the seal and gets its message back. A bounded mailbox gives one message at a
 //! time, so that its capacity stays exact.
 //!
+//! Signals (`stop`, a restart request) are raised before anything that wakes the reader, and the
+//! reader looks at them before each message and again right after it takes messages off the
+//! queue: a signal raised before a message was sent is always seen before that message.
+//!
 //! # Who waits where
 //!
 //! - A pooled actor's reader (and one on a foreign executor) never waits: it reports `Empty` and
 //!   the worker moves on. `scheduled` is the actor's place in the pool: `false` while it is idle.
 //!   A send that finds it `false` claims it (`swap`) and puts the actor on a run queue; sends to an
 //!   actor that is queued or running see `true` with a plain load and do nothing more.
-//! - A thread actor's reader, on an empty mailbox, looks again a few times (spinning briefly, so
-//!   that a request and its answer do not pay a sleep and a wake-up each), then marks itself
-//!   `parked` under the lock and sleeps on `cond`. The send that finds `parked` clears it and wakes
-//!   the reader; so do the out-of-band events (`stop`, a restart request, the last address
-//!   dropped, the seal) through [`Queue::wake_reader`]. Its `scheduled` flag stays `true`.
+//! - A thread actor's reader, on an empty mailbox, first waits without the lock, watching the
+//!   `filled` hint that senders set after they unlock (and the seal, its signals and its address
+//!   count): spinning briefly, so that a request and its answer do not pay a sleep and a wake-up
+//!   each, then yielding its processor a few times, so that with more threads than cores the
+//!   senders run. Then it marks itself `parked` under the lock and sleeps on `cond`. The send that
+//!   finds `parked` clears it and wakes the reader; so do the out-of-band events (`stop`, a restart
+//!   request, the last address dropped, the seal) through [`Queue::wake_reader`]. Its `scheduled`
+//!   flag stays `true`.
 //! - Senders waiting for room in a full bounded mailbox sleep on the same `cond`. The reader
 //!   sleeps only on an empty queue and senders only on a full one, so both kinds rarely wait at
 //!   once; when they might (a sender woken for room but not yet back under the lock), a wake-up
@@ -52,7 +59,7 @@ const KEEP_SLOTS: usize = 16;
 /// A thread actor keeps more: it goes to sleep far more often than it is spawned.
 const KEEP_SLOTS_THREAD: usize = 1024;
 /// How many times a thread actor's reader looks again at an empty queue after spinning, `2^n`
-/// times before the `n`-th look (about two microseconds in all)...
+/// times before the `n`-th look (127 spin-loop hints in all: a few microseconds)...
 const SPINNING_LOOKS: u32 = 7;
 /// ... then after giving its processor up to another thread, before it sleeps. With more threads
 /// than cores, the yields let the senders run instead of paying a sleep and a wake-up per message.
