@@ -123,10 +123,11 @@ type Hook = Arc<dyn Fn(DeadLetter) + Send + Sync>;
 /// use actor_core::{Actor, Context, DeadLetters, DeadReason};
 /// use std::sync::mpsc;
 ///
-/// struct Slow;
+/// struct Slow(mpsc::Receiver<()>);
 /// impl Actor for Slow {
 ///     type Msg = u32;
 ///     fn handle(&mut self, _: u32, ctx: &mut Context<Self>) {
+///         let _ = self.0.recv(); // wait until every message is sent
 ///         ctx.stop(); // the messages behind this one are never handled
 ///     }
 /// }
@@ -136,12 +137,14 @@ type Hook = Arc<dyn Fn(DeadLetter) + Send + Sync>;
 /// system.dead_letters().set_hook(move |letter| {
 ///     let _ = seen.send((letter.reason(), letter.downcast::<u32>().ok()));
 /// });
-/// let handle = system.spawn(Slow).unwrap();
+/// let (go, gate) = mpsc::channel();
+/// let handle = system.spawn(Slow(gate)).unwrap();
 /// let addr = handle.addr();
 /// drop(handle); // detached: nobody will join it
 /// for n in 0..3 {
-///     let _ = addr.send(n);
+///     addr.send(n).unwrap();
 /// }
+/// go.send(()).unwrap();
 /// drop(addr);
 /// system.shutdown();
 /// let mut got: Vec<_> = letters.try_iter().collect();
