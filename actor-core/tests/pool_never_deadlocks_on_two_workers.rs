@@ -201,6 +201,8 @@ fn blocking_calls_on_a_worker_are_compensated() {
     pool.shutdown();
 }
 
+const ROUNDS: u32 = 200;
+
 /// On a pool of a single worker, a handler that starts a child on the same pool and joins it
 /// would wait forever for the worker it holds; the pool stands in for it instead.
 #[test]
@@ -223,12 +225,18 @@ fn join_on_a_worker_is_compensated() {
             ctx.close();
         }
     }
+    // Many rounds: the stand-in started for `wait_started` is leaving just as the worker blocks
+    // again in `join`, and it must not leave the pool without anyone to run the child.
     let pool = Pool::builder().workers(1).name("one").build().unwrap();
-    let parent = pool.spawn(Parent(None));
-    parent.addr().send(()).unwrap();
-    let outcome = parent
-        .join_timeout(Duration::from_secs(60))
-        .expect("the parent's join of its child ended");
-    assert_eq!(outcome.into_state().0, Some(ExitReason::Closed));
+    for round in 0..ROUNDS {
+        let parent = pool.spawn(Parent(None));
+        parent.addr().send(()).unwrap();
+        let outcome = parent
+            .join_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| {
+                panic!("round {round}: the parent's join of its child never ended")
+            });
+        assert_eq!(outcome.into_state().0, Some(ExitReason::Closed));
+    }
     pool.shutdown();
 }

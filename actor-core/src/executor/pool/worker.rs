@@ -30,7 +30,7 @@
 //! unblocked workers again.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering::SeqCst, fence};
+use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, AtomicUsize, Ordering::SeqCst, fence};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::thread::JoinHandle;
 
@@ -87,9 +87,10 @@ pub(crate) struct PoolInner {
     /// falls, and the workers leave when it reaches zero.
     drained: AtomicBool,
     /// Threads running the worker loop (core workers and stand-ins), and how many of them are
-    /// blocked in `block_in_place`.
-    running: AtomicUsize,
-    blocked: AtomicUsize,
+    /// blocked in `block_in_place`, in one word ([`Threads`]): a worker that blocks and a stand-in
+    /// that leaves each decide on both counts at once, so a stand-in never leaves on a count a
+    /// block has just made stale.
+    threads_state: AtomicU64,
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
 
@@ -194,8 +195,7 @@ impl PoolInner {
                 .collect(),
             closing: AtomicBool::new(false),
             drained: AtomicBool::new(false),
-            running: AtomicUsize::new(0),
-            blocked: AtomicUsize::new(0),
+            threads_state: AtomicU64::new(0),
             threads: Mutex::new(Vec::new()),
         });
         (inner, deques)
@@ -213,7 +213,7 @@ impl PoolInner {
             builder = builder.stack_size(bytes);
         }
         let pool = Arc::clone(self);
-        self.running.fetch_add(1, SeqCst);
+        self.threads_state.fetch_add(Threads::RUNNING, SeqCst);
         match builder.spawn(move || run_worker(pool, index, deque)) {
             Ok(handle) => {
                 let mut threads = sync::lock(&self.threads);
@@ -222,7 +222,7 @@ impl PoolInner {
                 Ok(())
             }
             Err(err) => {
-                self.running.fetch_sub(1, SeqCst);
+                self.threads_state.fetch_sub(Threads::RUNNING, SeqCst);
                 Err(err)
             }
         }
@@ -435,7 +435,11 @@ impl PoolInner {
 
     /// The pool's threads that are running (core workers and stand-ins, blocked or not).
     pub(crate) fn threads(&self) -> usize {
-        self.running.load(SeqCst)
+        self.threads_now().running()
+    }
+
+    fn threads_now(&self) -> Threads {
+        Threads(self.threads_state.load(SeqCst))
     }
 }
 
@@ -469,16 +473,18 @@ pub(crate) fn block_in_place<R>(wait: impl FnOnce() -> R) -> R {
     let Some(pool) = pool else {
         return wait();
     };
-    let blocked = pool.blocked.fetch_add(1, SeqCst) + 1;
-    if pool.running.load(SeqCst).saturating_sub(blocked) < pool.size {
+    // Both counts as this block leaves them: a stand-in that leaves later sees this block; one
+    // that left earlier is no longer counted here.
+    let now = Threads(pool.threads_state.fetch_add(Threads::BLOCKED, SeqCst) + Threads::BLOCKED);
+    if now.unblocked() < pool.size {
         // Best effort: if the OS refuses a thread, the pool runs on with the workers it has.
-        let _ = pool.start_thread(pool.running.load(SeqCst), None);
+        let _ = pool.start_thread(now.running(), None);
     } else {
         pool.wake_one();
     }
     let result = wait();
-    pool.blocked.fetch_sub(1, SeqCst);
-    if pool.has_surplus() {
+    pool.threads_state.fetch_sub(Threads::BLOCKED, SeqCst);
+    if pool.threads_now().unblocked() > pool.size {
         // A stand-in asleep would linger: wake the sleepers so a surplus one can leave.
         pool.sleep.wake_all();
     }
@@ -502,12 +508,16 @@ fn run_worker(pool: Arc<PoolInner>, index: usize, deque: Option<Worker<Job>>) {
     'work: loop {
         if let Some(job) = find_job(&pool) {
             run_turn(&pool, job);
-            if standin && pool.has_surplus() {
+            if standin && pool.leave_if_surplus() {
                 break 'work;
             }
             continue;
         }
-        if (standin && pool.has_surplus()) || pool.finished() {
+        if standin && pool.leave_if_surplus() {
+            break 'work;
+        }
+        if pool.finished() {
+            pool.threads_state.fetch_sub(Threads::RUNNING, SeqCst);
             break 'work;
         }
         pool.sleep.searching.fetch_add(1, SeqCst);
@@ -544,17 +554,22 @@ fn run_worker(pool: Arc<PoolInner>, index: usize, deque: Option<Worker<Job>>) {
             }
         }
     }
-    pool.running.fetch_sub(1, SeqCst);
+    // No longer counted as running (see the breaks above).
     pool.wake_one();
 }
 
 impl PoolInner {
-    /// More unblocked threads than the pool's size: a stand-in may leave.
-    fn has_surplus(&self) -> bool {
-        self.running
-            .load(SeqCst)
-            .saturating_sub(self.blocked.load(SeqCst))
-            > self.size
+    /// Counts a stand-in out if the pool has more unblocked threads than its size; `true` if it
+    /// did, and the stand-in must leave. The check and the count change are one atomic step, so
+    /// a worker blocking meanwhile either is seen here (and the stand-in stays) or sees the
+    /// stand-in gone (and starts another).
+    fn leave_if_surplus(&self) -> bool {
+        self.threads_state
+            .fetch_update(SeqCst, SeqCst, |state| {
+                let now = Threads(state);
+                (now.unblocked() > self.size).then(|| state - Threads::RUNNING)
+            })
+            .is_ok()
     }
 
     fn sleep_until_work(&self) {
@@ -570,6 +585,31 @@ impl PoolInner {
         }
         state.sleeping -= 1;
         self.sleep.sleeping.fetch_sub(1, SeqCst);
+    }
+}
+
+/// The pool's thread counts in one word: running threads in the high half, blocked ones in the
+/// low half.
+#[derive(Clone, Copy)]
+struct Threads(u64);
+
+impl Threads {
+    /// One running thread.
+    const RUNNING: u64 = 1 << 32;
+    /// One blocked thread.
+    const BLOCKED: u64 = 1;
+
+    fn running(self) -> usize {
+        (self.0 >> 32) as usize
+    }
+
+    fn blocked(self) -> usize {
+        (self.0 & 0xffff_ffff) as usize
+    }
+
+    /// Running threads that are not blocked: those that can take work.
+    fn unblocked(self) -> usize {
+        self.running().saturating_sub(self.blocked())
     }
 }
 
