@@ -33,7 +33,7 @@ use crate::runtime::ask::EndWatch;
 use crate::runtime::error::{SendError, SendTimeoutError, TrySendError};
 use crate::{ActorId, ExitReason};
 
-pub(crate) use queue::{Kind, Queue};
+pub(crate) use queue::{Kind, Pace, Queue};
 
 /// How many messages an actor's mailbox holds.
 ///
@@ -460,6 +460,8 @@ pub(crate) struct Reader<M> {
     local: VecDeque<M>,
     /// Set once the reader has decided to end; every later `next` repeats it.
     ended: Option<Ending>,
+    /// How a thread actor's takes keep pace with a streaming sender.
+    pace: Pace,
 }
 
 impl<M> Reader<M> {
@@ -468,6 +470,7 @@ impl<M> Reader<M> {
             shared,
             local: VecDeque::new(),
             ended: None,
+            pace: Pace::default(),
         }
     }
 
@@ -478,8 +481,9 @@ impl<M> Reader<M> {
             shared,
             local,
             ended,
+            pace,
         } = self;
-        Reader::next_of(local, ended, shared, wait)
+        Reader::next_of(local, ended, pace, shared, wait)
     }
 
     /// [`next`](Reader::next) for a run loop that holds this reader's [`Shared`] already (a
@@ -488,20 +492,27 @@ impl<M> Reader<M> {
     #[inline]
     pub(crate) fn next_with(&mut self, shared: &Shared<M>, wait: Wait) -> Next<M> {
         debug_assert!(std::ptr::eq(shared, &*self.shared));
-        Reader::next_of(&mut self.local, &mut self.ended, shared, wait)
+        Reader::next_of(
+            &mut self.local,
+            &mut self.ended,
+            &mut self.pace,
+            shared,
+            wait,
+        )
     }
 
     #[inline]
     fn next_of(
         local: &mut VecDeque<M>,
         ended: &mut Option<Ending>,
+        pace: &mut Pace,
         shared: &Shared<M>,
         wait: Wait,
     ) -> Next<M> {
         if let Some(ending) = *ended {
             return Next::End(ending);
         }
-        let next = shared.queue.next(shared, local, wait);
+        let next = shared.queue.next(shared, local, pace, wait);
         if let Next::End(ending) = next {
             shared.queue.seal();
             *ended = Some(ending);
