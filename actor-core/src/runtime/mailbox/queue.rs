@@ -396,7 +396,10 @@ impl<M> Queue<M> {
                 continue;
             }
             if let Some(msg) = inner.msgs.pop_front() {
-                pace.streaming = false;
+                if waits && self.capacity.is_none() {
+                    // A take of one counts as a burst of one (see `Pace`).
+                    pace.took(1, looks == 0, paused);
+                }
                 if inner.msgs.is_empty() {
                     self.filled.store(false, Relaxed);
                 }
