@@ -80,10 +80,6 @@ impl<A: Actor> PoolCell<A> {
         Ok(ActorHandle::pooled(cell, link, own_addr))
     }
 
-    fn lean_release(&self) -> bool {
-        self.shared.queue.release(&self.shared)
-    }
-
     /// The last steps of a run: undelivered messages, the `stopped` hook, the outcome, and the
     /// signals for askers, joiners and the pool.
     fn finish(&self, mut run: MutexGuard<'_, Run<A>>, mut end: RunEnd) {
@@ -199,7 +195,7 @@ impl<A: Actor> Runnable for PoolCell<A> {
                 }
                 Next::Empty => {
                     drop(run);
-                    return if self.lean_release() {
+                    return if self.shared.queue.release(&self.shared) {
                         PoolTurn::Again(self)
                     } else {
                         PoolTurn::Idle

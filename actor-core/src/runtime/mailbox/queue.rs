@@ -354,8 +354,11 @@ impl<M> Queue<M> {
                 return Next::Msg(msg);
             }
             let waits = self.kind == Kind::Thread && !matches!(wait, Wait::Poll);
+            // Only an unbounded thread actor's takes are paced: a bounded mailbox hands out one
+            // message per take whatever the pace.
+            let paced = waits && self.capacity.is_none();
             if waits {
-                if pace.streaming && looks == 0 && self.news(shared) {
+                if paced && pace.streaming && looks == 0 && self.news(shared) {
                     // Let a streaming sender fill a larger burst (see `Pace`).
                     for _ in 0..STREAM_PAUSES {
                         std::hint::spin_loop();
@@ -380,7 +383,7 @@ impl<M> Queue<M> {
             // requested before a message was sent is taken before that message (and a stop
             // keeps it undelivered). Raised earlier, the load after the lock sees it.
             if self.capacity.is_none() && inner.msgs.len() > 1 {
-                if waits {
+                if paced {
                     pace.took(inner.msgs.len(), looks == 0, paused);
                 }
                 std::mem::swap(&mut inner.msgs, local);
@@ -396,7 +399,7 @@ impl<M> Queue<M> {
                 continue;
             }
             if let Some(msg) = inner.msgs.pop_front() {
-                if waits && self.capacity.is_none() {
+                if paced {
                     // A take of one counts as a burst of one (see `Pace`).
                     pace.took(1, looks == 0, paused);
                 }
