@@ -5,7 +5,8 @@
 //!   `Client::request` to a raw responder task;
 //! - `nats_publish`: 1,000 bridged sends (`Exchange::send` on a bridged exchange) vs 1,000 raw
 //!   `Client::publish` calls, each batch ended by a round trip through the server so that all of
-//!   it has been processed.
+//!   it has been processed. `raw_publish_envelope` publishes, raw, the bytes a bridge sends (the
+//!   JSON envelope, formatted per message): how much of the gap is the larger payload.
 //!
 //! Run: `cargo bench -p actor-pubsub --features nats --bench nats`.
 
@@ -132,6 +133,22 @@ fn publish(c: &mut Criterion) {
                 for n in 0..BATCH {
                     client
                         .publish("raw.numbers", n.to_string().into())
+                        .await
+                        .expect("publish");
+                }
+                raw_round_trip(&client).await;
+            })
+        })
+    });
+    let origin = nats.origin().to_string();
+    group.bench_function("raw_publish_envelope", |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                for n in 0..BATCH {
+                    let payload =
+                        format!("{{\"v\":1,\"type\":\"u64\",\"from\":\"{origin}\",\"body\":{n}}}");
+                    client
+                        .publish("raw.numbers", payload.into())
                         .await
                         .expect("publish");
                 }

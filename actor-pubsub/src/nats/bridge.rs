@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::outbox::{self, Outbox, Outgoing, Refused};
+use super::outbox::{self, Outbox, Refused};
 use super::{Counter, Faults, Nats, NatsError, check_subject, has_wildcard};
 use super::{durable, runtime, wire};
 use crate::{Delivery, Exchange, Subscriber, Subscription, Wait};
@@ -295,8 +295,7 @@ impl Nats {
             subscription = Some(exchange.attach(Outbound::<M> {
                 outbox: Arc::clone(&queue),
                 subject: Subject::from(subject.as_str()),
-                tag: tag.clone(),
-                origin: self.origin().to_string(),
+                envelope: wire::Envelope::new(&tag, Some(self.origin())),
                 limit,
                 stats: Arc::clone(&stats),
                 message: PhantomData,
@@ -460,8 +459,8 @@ impl fmt::Debug for Bridge {
 struct Outbound<M> {
     outbox: Arc<Outbox>,
     subject: Subject,
-    tag: String,
-    origin: String,
+    /// The type tag and this connection's origin, written once.
+    envelope: wire::Envelope,
     limit: usize,
     stats: Arc<Stats>,
     message: PhantomData<fn(M)>,
@@ -474,24 +473,24 @@ impl<M: Serialize + Send + 'static> Subscriber<M> for Outbound<M> {
             self.stats.faults.report(err);
             Delivery::Full(msg)
         };
-        let encoded = wire::encode_from(self.subject.as_str(), &self.tag, Some(&self.origin), &msg);
-        let payload = match encoded {
-            Ok(payload) => payload,
+        // Encoded into this thread's scratch buffer; the outbox keeps a copy.
+        let queued = wire::with_scratch(|payload| {
+            let subject = self.subject.as_str();
+            self.envelope.encode_into(payload, subject, &msg)?;
+            if payload.len() > self.limit {
+                return Err(NatsError::TooLarge {
+                    subject: subject.to_string(),
+                    size: payload.len(),
+                    limit: self.limit,
+                });
+            }
+            Ok(self.outbox.push(&self.subject, payload, wait))
+        });
+        let pushed = match queued {
+            Ok(pushed) => pushed,
             Err(err) => return refuse(err, msg),
         };
-        if payload.len() > self.limit {
-            let err = NatsError::TooLarge {
-                subject: self.subject.to_string(),
-                size: payload.len(),
-                limit: self.limit,
-            };
-            return refuse(err, msg);
-        }
-        let outgoing = Outgoing {
-            subject: self.subject.clone(),
-            payload,
-        };
-        match self.outbox.push(outgoing, wait) {
+        match pushed {
             Ok(()) => {
                 self.stats.published.add();
                 Delivery::Delivered

@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::task::JoinHandle;
 
-use super::outbox::{self, Outbox, Outgoing};
+use super::outbox::{self, Outbox};
 use super::runtime;
 use super::wire;
 use super::{Counter, Faults, Nats, NatsError, RemoteFailure, check_subject};
@@ -516,7 +516,7 @@ impl Answers {
             return;
         };
         self.stats.answered.add();
-        let queued = self.outbox.push(Outgoing { subject, payload }, Wait::Try);
+        let queued = self.outbox.push(&subject, &payload, Wait::Try);
         if queued.is_err() {
             self.stats.failed.add();
         }
