@@ -561,7 +561,7 @@ impl Received {
     fn acknowledge(&self) {
         if let Received::Stream(message) = self {
             let deadline = Instant::now().checked_add(Duration::from_secs(5));
-            let _ = runtime::wait_here(message.ack(), deadline);
+            let _ = runtime::wait_here(message.ack(), deadline, Duration::ZERO);
         }
     }
 }

@@ -395,7 +395,8 @@ where
         // No timeout inside the request (its timer would need the runtime's context): the
         // deadline is this thread's, and dropping the future at the deadline cancels it.
         // A timeout too long to be a deadline is no deadline.
-        let deadline = Instant::now().checked_add(timeout);
+        let start = Instant::now();
+        let deadline = start.checked_add(timeout);
         let request = async_nats::Request::new()
             .payload(payload.into())
             .timeout(None);
@@ -404,7 +405,13 @@ where
             .inner
             .client
             .send_request(self.subject.clone(), request);
-        let answer = runtime::wait_here(asked, deadline);
+        let inner = &self.nats.inner;
+        let answer = runtime::wait_here(asked, deadline, inner.ask_spin());
+        // Replies, failures answered and timeouts make the typical round trip; the failures
+        // that come at once (nobody serves, the connection broke) do not.
+        if matches!(answer, None | Some(Ok(_))) {
+            inner.asked(start.elapsed());
+        }
         match answer {
             None => Err(NatsError::Timeout {
                 subject: self.subject.clone(),

@@ -115,13 +115,28 @@ impl Runtime {
 /// if there is one (`None` then; the future is dropped, which cancels it). For futures that need no runtime
 /// context: ones that only hand work to the runtime thread and wait for its answer, which then
 /// wakes this thread directly instead of through a task and a channel.
-pub(crate) fn wait_here<F: Future>(future: F, deadline: Option<Instant>) -> Option<F::Output> {
+///
+/// For the first `spin` the thread does not park: it yields its processor and polls again, so
+/// that an answer in that time does not have to wake a sleeping thread.
+pub(crate) fn wait_here<F: Future>(
+    future: F,
+    deadline: Option<Instant>,
+    spin: Duration,
+) -> Option<F::Output> {
     let waker = Waker::from(Arc::new(Unpark(thread::current())));
     let mut cx = Context::from_waker(&waker);
     let mut future = pin!(future);
+    let spin_until = (!spin.is_zero())
+        .then(|| Instant::now().checked_add(spin))
+        .flatten()
+        .map(|until| deadline.map_or(until, |deadline| until.min(deadline)));
     loop {
         if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
             return Some(output);
+        }
+        if spin_until.is_some_and(|until| Instant::now() < until) {
+            thread::yield_now();
+            continue;
         }
         // A wake between the poll and here leaves the token set: parking returns at once.
         match deadline {
