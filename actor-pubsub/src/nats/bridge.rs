@@ -285,7 +285,12 @@ impl Nats {
         let mut outbox = None;
         let mut subscription = None;
         if let Some(subject) = &options.publish_to {
-            let queue = Outbox::new(options.capacity);
+            // A durable bridge's messages go through the publishing task, which awaits the
+            // stream's confirmations; a core bridge's go to the client directly when they can.
+            let direct = stream
+                .is_none()
+                .then(|| (self.inner.client.clone(), Arc::clone(&stats.failed)));
+            let queue = Outbox::new(options.capacity, direct);
             self.inner.runtime.spawn(outbox::publish(
                 Arc::clone(&queue),
                 self.inner.client.clone(),

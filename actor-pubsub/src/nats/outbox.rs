@@ -5,6 +5,15 @@
 //! pushes then wait or fail as their `Wait` says. Once the connection is back the queue is
 //! published in order.
 //!
+//! An outbox for core NATS publishes **directly** when it can: a push that finds the queue
+//! empty, nothing in the publisher's hands and the client connected hands its message to the
+//! client itself, on the sending thread (under the outbox's lock, so that nothing queued before
+//! it is overtaken). The runtime thread then only writes it out; with every message going
+//! through the publishing task, that thread did the client's work for each message as well as
+//! the writing, and it was what held bridged publishing back. When the client's own queue is
+//! full, the message is queued here instead, and so is every later one until the queue is
+//! empty again.
+//!
 //! The payloads are copied into one byte buffer of the outbox's, and the publisher cuts each
 //! message's bytes out of it. So a message allocates nothing that another thread frees: with a
 //! buffer per message, allocated on the sending thread and freed on the runtime thread after it
@@ -13,9 +22,13 @@
 //! is written, the buffer is used again.
 
 use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{self, Poll, Waker};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use async_nats::connection::State as ConnectionState;
 use async_nats::{Client, Subject};
 use bytes::{Bytes, BytesMut};
 use tokio::sync::Notify;
@@ -30,13 +43,27 @@ pub(crate) struct Outgoing {
     payload: Bytes,
 }
 
-/// One message queued: its payload is the next `len` bytes of the outbox's buffer.
+/// One message queued.
 struct Queued {
     /// `None`: the subject of the message queued before. A bridge publishes every message to
     /// one subject, and the publisher clones it on its own thread: the sending threads and the
     /// publisher do not both count references to it for each message.
     subject: Option<Subject>,
-    len: usize,
+    payload: Payload,
+}
+
+enum Payload {
+    /// The next this many bytes of the outbox's buffer.
+    InBuffer(usize),
+    /// Bytes of its own: a message the client had no room for when it was to go directly.
+    Own(Bytes),
+}
+
+/// What an outbox for core NATS publishes directly with.
+struct Direct {
+    client: Client,
+    /// Counts the messages the client refuses (as the publishing task does).
+    failed: Arc<Counter>,
 }
 
 /// Why a push did not queue its message.
@@ -57,6 +84,7 @@ pub(crate) struct Outbox {
     /// Wakes the publishing task.
     ready: Notify,
     capacity: usize,
+    direct: Option<Direct>,
 }
 
 struct State {
@@ -84,7 +112,9 @@ const BATCH: usize = 64;
 const CHUNK: usize = 16 * 1024;
 
 impl Outbox {
-    pub(crate) fn new(capacity: usize) -> Arc<Outbox> {
+    /// An outbox of `capacity` messages; with `direct` (the client, and where its refusals are
+    /// counted) it publishes directly when it can (see the module's documentation).
+    pub(crate) fn new(capacity: usize, direct: Option<(Client, Arc<Counter>)>) -> Arc<Outbox> {
         Arc::new(Outbox {
             state: Mutex::new(State {
                 queue: VecDeque::with_capacity(capacity.min(1024)),
@@ -99,6 +129,7 @@ impl Outbox {
             changed: Condvar::new(),
             ready: Notify::new(),
             capacity: capacity.max(1),
+            direct: direct.map(|(client, failed)| Direct { client, failed }),
         })
     }
 
@@ -142,7 +173,8 @@ impl Outbox {
         }
     }
 
-    /// Queues a copy of `payload` for `subject`, waiting for room as `wait` allows.
+    /// Queues a copy of `payload` for `subject`, waiting for room as `wait` allows, or hands it
+    /// to the client directly.
     pub(crate) fn push(
         &self,
         subject: &Subject,
@@ -150,6 +182,21 @@ impl Outbox {
         wait: Wait,
     ) -> Result<(), Refused> {
         let mut state = self.lock();
+        let mut own = None;
+        if let Some(direct) = &self.direct {
+            let idle = state.queue.is_empty() && state.in_hand == 0 && !state.closed;
+            if idle && direct.client.connection_state() == ConnectionState::Connected {
+                let bytes = state.cut(payload);
+                match direct.publish(subject, bytes.clone()) {
+                    Some(true) => return Ok(()),
+                    Some(false) => {
+                        direct.failed.add();
+                        return Ok(());
+                    }
+                    None => own = Some(bytes),
+                }
+            }
+        }
         loop {
             if state.closed {
                 return Err(Refused::Closed);
@@ -168,22 +215,20 @@ impl Outbox {
                 }
             };
         }
-        // Where every message cut from the buffer has been written, this takes the buffer back
-        // instead of allocating.
-        if state.bytes.capacity() - state.bytes.len() < payload.len() {
-            state.bytes.reserve(payload.len().max(CHUNK));
-        }
-        state.bytes.extend_from_slice(payload);
+        let payload = match own {
+            Some(bytes) => Payload::Own(bytes),
+            None => {
+                state.append(payload);
+                Payload::InBuffer(payload.len())
+            }
+        };
         let subject = if state.last_subject.as_ref() == Some(subject) {
             None
         } else {
             state.last_subject = Some(subject.clone());
             Some(subject.clone())
         };
-        state.queue.push_back(Queued {
-            subject,
-            len: payload.len(),
-        });
+        state.queue.push_back(Queued { subject, payload });
         // The publisher sleeps only on a queue it found empty: a push onto a queue with
         // messages in it needs no wake-up.
         let first = state.queue.len() == 1;
@@ -236,7 +281,7 @@ impl Outbox {
                 continue;
             }
             // Nothing is taken while the connection is down: the queue holds it all.
-            while client.connection_state() != async_nats::connection::State::Connected
+            while client.connection_state() != ConnectionState::Connected
                 && !self.look().1
             {
                 tokio::time::sleep(RECONNECT_POLL).await;
@@ -255,7 +300,12 @@ impl Outbox {
     fn take(&self, batch: &mut Vec<Outgoing>) {
         let mut state = self.lock();
         let take = state.queue.len().min(BATCH);
-        let len = state.queue.iter().take(take).map(|queued| queued.len).sum();
+        let len = (state.queue.iter().take(take))
+            .map(|queued| match queued.payload {
+                Payload::InBuffer(len) => len,
+                Payload::Own(_) => 0,
+            })
+            .sum();
         let mut bytes = state.bytes.split_to(len).freeze();
         let State {
             queue,
@@ -266,7 +316,10 @@ impl Outbox {
             if queued.subject.is_some() {
                 *taken_subject = queued.subject;
             }
-            let payload = bytes.split_to(queued.len);
+            let payload = match queued.payload {
+                Payload::InBuffer(len) => bytes.split_to(len),
+                Payload::Own(own) => own,
+            };
             // The first message queued names its subject: there is one by now.
             if let Some(subject) = taken_subject {
                 batch.push(Outgoing {
@@ -285,6 +338,39 @@ impl Outbox {
         state.in_hand = 0;
         let wake = state.wait_empty > 0 && state.queue.is_empty();
         self.signal(state, wake);
+    }
+}
+
+impl State {
+    /// Appends `payload` to the buffer. Where every message cut from the buffer has been
+    /// written, this takes the buffer back instead of allocating.
+    fn append(&mut self, payload: &[u8]) {
+        if self.bytes.capacity() - self.bytes.len() < payload.len() {
+            self.bytes.reserve(payload.len().max(CHUNK));
+        }
+        self.bytes.extend_from_slice(payload);
+    }
+
+    /// A copy of `payload` cut from the buffer, which holds no queued payload.
+    fn cut(&mut self, payload: &[u8]) -> Bytes {
+        debug_assert!(self.bytes.is_empty());
+        self.append(payload);
+        self.bytes.split().freeze()
+    }
+}
+
+impl Direct {
+    /// Hands a message to the client on this thread: whether the client took it (`false`: it
+    /// refused it, as for a payload over the server's limit), or `None` if its queue is full.
+    fn publish(&self, subject: &Subject, payload: Bytes) -> Option<bool> {
+        let publish = pin!(self.client.publish(subject.clone(), payload));
+        // Taking a place in the client's queue and handing the message over complete in one
+        // poll when there is room. When there is none the future is dropped, which gives its
+        // place in the line back.
+        match publish.poll(&mut task::Context::from_waker(Waker::noop())) {
+            Poll::Ready(sent) => Some(sent.is_ok()),
+            Poll::Pending => None,
+        }
     }
 }
 
@@ -349,7 +435,7 @@ mod tests {
 
     #[test]
     fn messages_come_out_in_order_with_their_own_subjects_and_bytes() {
-        let outbox = Outbox::new(16);
+        let outbox = Outbox::new(16, None);
         let (a, b) = (subject("a"), subject("b"));
         for (subject, payload) in [(&a, "1"), (&a, "22"), (&b, ""), (&a, "4444")] {
             outbox.push(subject, payload.as_bytes(), Wait::Try).unwrap();
@@ -377,7 +463,7 @@ mod tests {
 
     #[test]
     fn batches_are_cut_at_their_size_and_large_payloads_fit() {
-        let outbox = Outbox::new(1024);
+        let outbox = Outbox::new(1024, None);
         let big = vec![7u8; CHUNK * 3];
         let s = subject("s");
         for n in 0..BATCH + 3 {
@@ -396,7 +482,7 @@ mod tests {
 
     #[test]
     fn a_full_outbox_refuses_a_try_and_wakes_a_blocked_push_when_taken() {
-        let outbox = Outbox::new(1);
+        let outbox = Outbox::new(1, None);
         let s = subject("s");
         outbox.push(&s, b"1", Wait::Try).unwrap();
         assert_eq!(outbox.push(&s, b"2", Wait::Try), Err(Refused::Full));
@@ -418,7 +504,7 @@ mod tests {
 
     #[test]
     fn a_flush_waits_until_the_queue_is_handed_over_and_close_ends_waits() {
-        let outbox = Outbox::new(4);
+        let outbox = Outbox::new(4, None);
         let s = subject("s");
         outbox.push(&s, b"1", Wait::Try).unwrap();
         let (done, flushed) = mpsc::channel();

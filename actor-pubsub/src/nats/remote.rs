@@ -262,7 +262,8 @@ impl Nats {
     {
         check_subject(subject, true)?;
         let stats = Arc::new(ServeStats::default());
-        let outbox = Outbox::new(options.max_pending);
+        let direct = (self.inner.client.clone(), Arc::clone(&stats.failed));
+        let outbox = Outbox::new(options.max_pending, Some(direct));
         let answers = Arc::new(Answers {
             outbox: Arc::clone(&outbox),
             reply_tag: options.reply_tag.unwrap_or_else(wire::default_tag::<Resp>),
