@@ -2,7 +2,8 @@
 //! `nats-server` of the bench's own on loopback:
 //!
 //! - `nats_ask`: one remote ask round trip (`Remote::ask` to a served actor) vs one raw
-//!   `Client::request` to a raw responder task;
+//!   `Client::request` to a raw responder task; `remote_ask_sleeping` is the remote ask from a
+//!   connection made with `ask_spin(Duration::ZERO)`, whose asking thread sleeps at once;
 //! - `nats_publish`: 1,000 bridged sends (`Exchange::send` on a bridged exchange) vs 1,000 raw
 //!   `Client::publish` calls, each batch ended by a round trip through the server so that all of
 //!   it has been processed. `raw_publish_envelope` publishes, raw, the bytes a bridge sends (the
@@ -93,9 +94,16 @@ fn ask(c: &mut Criterion) {
         .expect("serve");
     let asking = Nats::connect(&url).expect("connect");
     let remote = asking.remote::<u64, u64>("bridge.echo");
+    // The same, from a connection whose askers sleep at once instead of yielding first.
+    let asking_sleeps = Nats::builder()
+        .ask_spin(Duration::ZERO)
+        .connect(&url)
+        .expect("connect");
+    let remote_sleeps = asking_sleeps.remote::<u64, u64>("bridge.echo");
     let (runtime, client) = raw_client(&url);
     // Both answer before measuring.
     assert_eq!(remote.ask(&1, TIMEOUT), Ok(1));
+    assert_eq!(remote_sleeps.ask(&1, TIMEOUT), Ok(1));
     runtime
         .block_on(client.request("raw.echo", "1".into()))
         .expect("raw request");
@@ -111,6 +119,9 @@ fn ask(c: &mut Criterion) {
     });
     group.bench_function("remote_ask", |b| {
         b.iter(|| black_box(remote.ask(&1, TIMEOUT).expect("ask")))
+    });
+    group.bench_function("remote_ask_sleeping", |b| {
+        b.iter(|| black_box(remote_sleeps.ask(&1, TIMEOUT).expect("ask")))
     });
     group.finish();
 }

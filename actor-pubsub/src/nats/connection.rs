@@ -56,37 +56,52 @@ pub(crate) struct Inner {
     /// Identifies this connection in the envelope of bridged messages.
     pub(crate) origin: String,
     url: String,
-    /// The most an asking thread may yield instead of sleeping.
-    ask_spin: Duration,
-    /// The typical ask round trip in nanoseconds (a moving average; 0 before the first).
-    ask_time: AtomicU64,
+    /// How long asking threads yield instead of sleeping.
+    pub(crate) ask_spin: AskSpin,
     /// Dropped last: stopping it closes the connection.
     pub(crate) runtime: Runtime,
 }
 
-impl Inner {
-    /// How long an asking thread yields instead of sleeping: twice the typical round trip, if
-    /// that is within the connection's limit; else (or before the first round trip) not at all.
-    pub(crate) fn ask_spin(&self) -> Duration {
-        let twice = Duration::from_nanos(self.ask_time.load(Relaxed).saturating_mul(2));
-        if twice <= self.ask_spin {
+/// How long a thread waiting for a remote ask's reply yields instead of sleeping: twice the
+/// connection's typical round trip, if that is within the limit; else, and before the first
+/// round trip, not at all.
+pub(crate) struct AskSpin {
+    limit: Duration,
+    /// The typical round trip in nanoseconds: a moving average, 0 before the first.
+    typical: AtomicU64,
+}
+
+impl AskSpin {
+    pub(crate) fn new(limit: Duration) -> AskSpin {
+        AskSpin {
+            limit,
+            typical: AtomicU64::new(0),
+        }
+    }
+
+    /// How long the next ask yields.
+    pub(crate) fn spin(&self) -> Duration {
+        let twice = Duration::from_nanos(self.typical.load(Relaxed).saturating_mul(2));
+        if twice <= self.limit {
             twice
         } else {
             Duration::ZERO
         }
     }
 
-    /// Counts one ask that took `took` into the typical round trip (an eighth of its weight).
-    pub(crate) fn asked(&self, took: Duration) {
+    /// Counts one ask that took `took` into the typical round trip, with an eighth of its
+    /// weight.
+    pub(crate) fn record(&self, took: Duration) {
         let took = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX).max(1);
-        let before = self.ask_time.load(Relaxed);
+        let before = self.typical.load(Relaxed);
         let now = if before == 0 {
             took
         } else {
             before - before / 8 + took / 8
         };
-        // Asks racing on another thread may overwrite each other's update: it is an estimate.
-        self.ask_time.store(now, Relaxed);
+        // Asks on other threads may overwrite this update, or this one theirs: it is an
+        // estimate.
+        self.typical.store(now, Relaxed);
     }
 }
 
@@ -291,11 +306,11 @@ impl NatsBuilder {
     /// A thread that asks waits for the reply by yielding its processor to other threads and
     /// looking again, for twice the typical round trip of this connection's asks, and only
     /// then sleeps: a reply in that time does not have to wake a sleeping thread, which on a
-    /// small virtual machine costs tens of microseconds at each end of the connection's runtime
-    /// thread. It does so only while the typical round trip is at most half of this limit, so
-    /// asks to a slow actor sleep at once. A yielding thread gives way to any thread that can
-    /// run, but it does use the processor when nothing else wants it: set a smaller limit, or
-    /// zero, where that matters more than the ask's latency.
+    /// small virtual machine costs tens of microseconds. It does so only while the typical
+    /// round trip is at most half of this limit, so asks to a slow actor sleep at once. A
+    /// yielding thread gives way to any thread that can run, but it does use the processor
+    /// when nothing else wants it: set a smaller limit, or zero, where that matters more than
+    /// the ask's latency.
     pub fn ask_spin(mut self, limit: Duration) -> NatsBuilder {
         self.ask_spin = limit;
         self
@@ -336,8 +351,7 @@ impl NatsBuilder {
             inner: Arc::new(Inner {
                 client: connected,
                 max_payload: self.max_payload,
-                ask_spin: self.ask_spin,
-                ask_time: AtomicU64::new(0),
+                ask_spin: AskSpin::new(self.ask_spin),
                 origin,
                 url: shown,
                 runtime,
@@ -354,5 +368,43 @@ impl fmt::Debug for NatsBuilder {
             .field("subscription_capacity", &self.subscription_capacity)
             .field("ask_spin", &self.ask_spin)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn an_ask_spins_twice_the_typical_round_trip_only_within_the_limit() {
+        let spin = AskSpin::new(MS);
+        assert_eq!(spin.spin(), Duration::ZERO, "no round trip yet");
+        spin.record(Duration::from_micros(200));
+        assert_eq!(spin.spin(), Duration::from_micros(400));
+        // An eighth of each later round trip counts.
+        spin.record(Duration::from_micros(1000));
+        assert_eq!(spin.spin(), Duration::from_micros(600));
+        // A slow actor: once the typical round trip is over half the limit, no spin.
+        for _ in 0..8 {
+            spin.record(Duration::from_secs(1));
+        }
+        assert_eq!(spin.spin(), Duration::ZERO);
+        // Fast again: it comes back.
+        for _ in 0..200 {
+            spin.record(Duration::from_micros(100));
+        }
+        assert!(
+            spin.spin() <= Duration::from_micros(250),
+            "{:?}",
+            spin.spin()
+        );
+        assert!(spin.spin() >= Duration::from_micros(200));
+        // Zero turns it off; an absurd round trip does not overflow.
+        let never = AskSpin::new(Duration::ZERO);
+        never.record(Duration::from_nanos(1));
+        never.record(Duration::MAX);
+        assert_eq!(never.spin(), Duration::ZERO);
     }
 }

@@ -102,22 +102,25 @@
 //!
 //! Core NATS delivers **at most once**; so does this bridge. Precisely:
 //!
-//! - A local `send` is queued in the bridge (at most
-//!   [`BridgeOptions::queue_capacity`] messages, default 1024) and published in the order sent.
-//!   When the queue is full (the server is slow or away), the bridge's subscriber waits or gives
-//!   up as the exchange's [`DeliveryPolicy`](crate::DeliveryPolicy) says: `Block` waits for
-//!   room, `Skip` drops the message at once and `Timeout` waits up to its deadline; a dropped
-//!   message is counted by [`Bridge::dropped`] and by the exchange for the bridge's subscription.
+//! - A local `send` is published in the order sent. When the client is connected and nothing
+//!   waits in the bridge, the sending thread hands the message to the client at once;
+//!   otherwise it is queued in the bridge (at most [`BridgeOptions::queue_capacity`] messages,
+//!   default 1024) behind the others. When the queue is full (the server is slow or away), the
+//!   bridge's subscriber waits or gives up as the exchange's
+//!   [`DeliveryPolicy`](crate::DeliveryPolicy) says: `Block` waits for room, `Skip` drops the
+//!   message at once and `Timeout` waits up to its deadline; a dropped message is counted by
+//!   [`Bridge::dropped`] and by the exchange for the bridge's subscription.
 //! - **While the client is disconnected** the bridge holds its queue: nothing is handed to the
 //!   client, so sends fill the queue and then meet the policy as above. Once the client has
 //!   reconnected, the held messages are published in order. They reach the subscribers that the
 //!   server has by then; a subscriber in another process that has not yet reconnected misses
-//!   them. Messages the client had already written to the broken connection are lost. (The
-//!   client itself would also buffer up to 2048 commands while reconnecting; the bridge does not
-//!   rely on it.) Local subscribers get every local send, connected or not. For example, with
-//!   a queue of 4 and `Skip`, six sends while the server is down give 4 messages held and
-//!   published after the reconnection, and 2 dropped (the test
-//!   `nats_server_restart_gives_errors_then_recovers` checks exactly this).
+//!   them. Messages the client had already written to the broken connection are lost; those
+//!   handed to it and not yet written when the connection broke wait in the client's own
+//!   queue, and it publishes them once it has reconnected (the bridge relies on that queue only
+//!   for what was handed over before the client noticed the break). Local subscribers get
+//!   every local send, connected or not. For example, with a queue of 4 and `Skip`, six sends
+//!   while the server is down give 4 messages held and published after the reconnection, and 2
+//!   dropped (the test `nats_server_restart_gives_errors_then_recovers` checks exactly this).
 //! - A received message is decoded on the bridge's delivery thread and sent to the local
 //!   subscribers with the exchange's policy, so a slow local subscriber never blocks the runtime
 //!   thread: under `Block` the delivery thread waits, the bridge's receive queue (the same

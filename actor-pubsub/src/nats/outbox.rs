@@ -24,8 +24,8 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::pin;
-use std::task::{self, Poll, Waker};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::task::{self, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use async_nats::connection::State as ConnectionState;
@@ -281,9 +281,7 @@ impl Outbox {
                 continue;
             }
             // Nothing is taken while the connection is down: the queue holds it all.
-            while client.connection_state() != ConnectionState::Connected
-                && !self.look().1
-            {
+            while client.connection_state() != ConnectionState::Connected && !self.look().1 {
                 tokio::time::sleep(RECONNECT_POLL).await;
             }
             self.take(batch);

@@ -366,7 +366,10 @@ where
     ///
     /// It blocks the calling thread while it waits, like [`Addr::ask`]: call it from a thread
     /// or a thread actor, not from the handler of an actor on a [`Pool`](actor_core::Pool),
-    /// where it would hold a worker for the whole round trip.
+    /// where it would hold a worker for the whole round trip. For about twice the connection's
+    /// typical round trip (when that is short) the thread waits by yielding its processor
+    /// rather than sleeping, so that the reply does not have to wake it:
+    /// [`NatsBuilder::ask_spin`](crate::nats::NatsBuilder::ask_spin) says when, and turns it off.
     ///
     /// # Errors
     ///
@@ -407,11 +410,11 @@ where
             .client
             .send_request(self.subject.clone(), request);
         let inner = &self.nats.inner;
-        let answer = runtime::wait_here(asked, deadline, inner.ask_spin());
+        let answer = runtime::wait_here(asked, deadline, inner.ask_spin.spin());
         // Replies, failures answered and timeouts make the typical round trip; the failures
         // that come at once (nobody serves, the connection broke) do not.
         if matches!(answer, None | Some(Ok(_))) {
-            inner.asked(start.elapsed());
+            inner.ask_spin.record(start.elapsed());
         }
         match answer {
             None => Err(NatsError::Timeout {
