@@ -43,20 +43,13 @@ pub(crate) struct Outgoing {
     payload: Bytes,
 }
 
-/// One message queued.
+/// One message queued: its payload is the next `len` bytes of the outbox's buffer.
 struct Queued {
     /// `None`: the subject of the message queued before. A bridge publishes every message to
     /// one subject, and the publisher clones it on its own thread: the sending threads and the
     /// publisher do not both count references to it for each message.
     subject: Option<Subject>,
-    payload: Payload,
-}
-
-enum Payload {
-    /// The next this many bytes of the outbox's buffer.
-    InBuffer(usize),
-    /// Bytes of its own: a message the client had no room for when it was to go directly.
-    Own(Bytes),
+    len: usize,
 }
 
 /// What an outbox for core NATS publishes directly with.
@@ -182,18 +175,17 @@ impl Outbox {
         wait: Wait,
     ) -> Result<(), Refused> {
         let mut state = self.lock();
-        let mut own = None;
         if let Some(direct) = &self.direct {
             let idle = state.queue.is_empty() && state.in_hand == 0 && !state.closed;
             if idle && direct.client.connection_state() == ConnectionState::Connected {
-                let bytes = state.cut(payload);
-                match direct.publish(subject, bytes.clone()) {
+                // No room in the client's queue: the message is queued below, copied again.
+                match direct.publish(subject, state.cut(payload)) {
                     Some(true) => return Ok(()),
                     Some(false) => {
                         direct.failed.add();
                         return Ok(());
                     }
-                    None => own = Some(bytes),
+                    None => {}
                 }
             }
         }
@@ -215,20 +207,17 @@ impl Outbox {
                 }
             };
         }
-        let payload = match own {
-            Some(bytes) => Payload::Own(bytes),
-            None => {
-                state.append(payload);
-                Payload::InBuffer(payload.len())
-            }
-        };
+        state.append(payload);
         let subject = if state.last_subject.as_ref() == Some(subject) {
             None
         } else {
             state.last_subject = Some(subject.clone());
             Some(subject.clone())
         };
-        state.queue.push_back(Queued { subject, payload });
+        state.queue.push_back(Queued {
+            subject,
+            len: payload.len(),
+        });
         // The publisher sleeps only on a queue it found empty: a push onto a queue with
         // messages in it needs no wake-up.
         let first = state.queue.len() == 1;
@@ -298,12 +287,7 @@ impl Outbox {
     fn take(&self, batch: &mut Vec<Outgoing>) {
         let mut state = self.lock();
         let take = state.queue.len().min(BATCH);
-        let len = (state.queue.iter().take(take))
-            .map(|queued| match queued.payload {
-                Payload::InBuffer(len) => len,
-                Payload::Own(_) => 0,
-            })
-            .sum();
+        let len = state.queue.iter().take(take).map(|queued| queued.len).sum();
         let mut bytes = state.bytes.split_to(len).freeze();
         let State {
             queue,
@@ -314,10 +298,7 @@ impl Outbox {
             if queued.subject.is_some() {
                 *taken_subject = queued.subject;
             }
-            let payload = match queued.payload {
-                Payload::InBuffer(len) => bytes.split_to(len),
-                Payload::Own(own) => own,
-            };
+            let payload = bytes.split_to(queued.len);
             // The first message queued names its subject: there is one by now.
             if let Some(subject) = taken_subject {
                 batch.push(Outgoing {
