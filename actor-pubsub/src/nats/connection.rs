@@ -10,7 +10,7 @@ use async_nats::{Client, ConnectOptions};
 use futures_util::StreamExt;
 
 use super::error::redact;
-use super::runtime::Runtime;
+use super::runtime::{self, Runtime};
 use super::{NatsError, check_subject};
 
 /// The payload limit unless one is set: 1 MiB, the NATS server's own default.
@@ -169,13 +169,14 @@ impl Nats {
         if !self.is_connected() {
             return Err(NatsError::NotConnected);
         }
-        let client = self.inner.client.clone();
-        let flushed = self.inner.runtime.block(
-            async move { tokio::time::timeout(timeout, round_trip(&client)).await },
-            timeout + GRACE,
-        );
+        // Polled on this thread, which the runtime wakes when the echo is in: no task to start
+        // there and no channel back. Dropping the round trip's subscription starts a task on
+        // the runtime (that ends it), hence the runtime's context.
+        let _context = self.inner.runtime.enter();
+        let deadline = Instant::now().checked_add(timeout);
+        let flushed = runtime::wait_here(round_trip(&self.inner.client), deadline, Duration::ZERO);
         match flushed {
-            Some(Ok(Ok(()))) => Ok(()),
+            Some(Ok(())) => Ok(()),
             _ => Err(NatsError::NotConnected),
         }
     }

@@ -54,6 +54,12 @@ impl Runtime {
         })
     }
 
+    /// Makes this runtime the current one on the calling thread until the guard is dropped:
+    /// futures polled there may then start tasks (they run on the runtime thread).
+    pub(crate) fn enter(&self) -> tokio::runtime::EnterGuard<'_> {
+        self.handle.enter()
+    }
+
     /// Runs `future` on the runtime thread, without waiting for it.
     pub(crate) fn spawn<F>(&self, future: F) -> tokio::task::AbortHandle
     where
