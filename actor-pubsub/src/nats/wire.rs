@@ -168,12 +168,12 @@ pub(crate) struct Envelope {
 impl Envelope {
     /// The envelope [`encode_from`] writes for `tag` and `from`.
     pub(crate) fn new(tag: &str, from: Option<&str>) -> Envelope {
-        let mut head = Vec::new();
-        // Serializing the envelope of a unit body cannot fail; what precedes the body is the
-        // head.
-        let _ = encode_into(&mut head, "", tag, from, &());
-        let body_at = head.len() - "null}".len();
-        head.truncate(body_at);
+        let mut whole = Vec::new();
+        // Serializing the envelope of a unit body cannot fail (strings and a number); what
+        // precedes its body, `null`, is the head.
+        let _ = encode_into(&mut whole, "", tag, from, &());
+        let head = whole.strip_suffix(b"null}").unwrap_or_default().to_vec();
+        debug_assert!(head.ends_with(b"\"body\":"));
         Envelope { head }
     }
 
