@@ -351,7 +351,8 @@ impl Nats {
 }
 
 impl Bridge {
-    /// How many local sends were queued for publishing.
+    /// How many local sends were taken for publishing: handed to the client at once, or queued
+    /// in the bridge.
     pub fn published(&self) -> u64 {
         self.stats.published.get()
     }
