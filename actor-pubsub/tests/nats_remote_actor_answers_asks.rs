@@ -26,7 +26,18 @@ fn an_actor_is_asked_from_another_connection() {
     assert_eq!(remote.ask(&7, ASK), Ok(12));
     // Asking from the serving connection itself works as well.
     assert_eq!(serving.remote::<u64, u64>("counter").ask(&1, ASK), Ok(13));
-    assert_eq!((served.requests(), served.answered()), (3, 3));
+    // And from a connection whose askers sleep at once instead of yielding first; many asks in
+    // a row from the default one (they yield once a typical round trip is known).
+    let sleeping = Nats::builder()
+        .ask_spin(Duration::ZERO)
+        .connect(&server.url())
+        .unwrap();
+    assert_eq!(sleeping.remote::<u64, u64>("counter").ask(&0, ASK), Ok(13));
+    for n in 1..=50 {
+        assert_eq!(remote.ask(&1, ASK), Ok(13 + n));
+    }
+    assert_eq!(remote.ask(&0, ASK), Ok(63));
+    assert_eq!((served.requests(), served.answered()), (55, 55));
 
     drop(served);
     assert_eq!(
@@ -36,7 +47,7 @@ fn an_actor_is_asked_from_another_connection() {
         })
     );
     counter.addr().close();
-    assert_eq!(counter.join().into_state().0, 13);
+    assert_eq!(counter.join().into_state().0, 63);
 }
 
 #[test]
