@@ -228,7 +228,10 @@ impl<M> Addr<M> {
     /// addr.send(Msg::Add(3)).unwrap();
     /// assert_eq!(addr.ask(Msg::Total).unwrap(), 5);
     /// ```
-    pub fn ask<R>(&self, make: impl FnOnce(ReplyTo<R>) -> M) -> Result<R, AskError<M>> {
+    pub fn ask<R: Send + 'static>(
+        &self,
+        make: impl FnOnce(ReplyTo<R>) -> M,
+    ) -> Result<R, AskError<M>> {
         let (waiting, port) = Waiting::new();
         if on_worker() {
             waiting.abandon();
@@ -264,7 +267,7 @@ impl<M> Addr<M> {
     /// let err = addr.ask_timeout(|port| port, Duration::from_millis(10)).unwrap_err();
     /// assert!(matches!(err, AskError::Timeout));
     /// ```
-    pub fn ask_timeout<R>(
+    pub fn ask_timeout<R: Send + 'static>(
         &self,
         make: impl FnOnce(ReplyTo<R>) -> M,
         timeout: Duration,
@@ -371,15 +374,24 @@ impl<M> Addr<M> {
         callback: Callback<R>,
     ) -> Result<(), AskError<M>> {
         let (call, port) = CallAsk::new(callback);
-        // Registered before the send: if the actor ends after accepting the request, its end
-        // watch settles it; if it had ended before, the send fails below.
-        self.shared.end.register(Waiter::Slot(call.expiry()));
         if let Err(refused) = self.try_send(make(port)) {
             call.disarm();
             return Err(match refused {
                 TrySendError::Full(request) => AskError::Full(request),
                 TrySendError::Closed(request) => AskError::Closed(request),
             });
+        }
+        // Registered only once the request is in: registered before, the end of a run that
+        // refused it could settle the call (with `Stopped`) before `disarm` took it, and the
+        // caller would get both the request back and a call. An end after the registration
+        // reaches the slot; one before it is seen by the check after it (the call is settled
+        // once whichever comes first, the reply included).
+        let end = &self.shared.end;
+        end.register(Waiter::Slot(call.expiry()));
+        if end.has_ended() {
+            if let Some(slot) = call.expiry().upgrade() {
+                slot.expire(NoReply::Stopped);
+            }
         }
         if let Some(timeout) = timeout {
             let expiry = call.expiry();

@@ -1,10 +1,17 @@
 //! Request and reply: `ReplyTo`, the port a request carries, and the wait of the asker.
 //!
-//! A reply travels through a one-shot slot shared by the port and the asker: one small
-//! allocation, no channel. The asker spins briefly (most replies come within microseconds), then
-//! parks its thread; the port unparks it when it replies or is dropped. An asker that parks also
-//! registers with the actor's [`EndWatch`], so the end of the actor's run wakes it even while the
-//! port lives on (in a message the joiner gets back): `ask` always ends.
+//! A reply travels through a one-shot slot shared by the port and the asker: no channel. The
+//! asker spins briefly (most replies come within microseconds), then parks its thread; the port
+//! unparks it when it replies or is dropped. An asker that parks also registers with the actor's
+//! [`EndWatch`], so the end of the actor's run wakes it even while the port lives on (in a message
+//! the joiner gets back): `ask` always ends.
+//!
+//! A thread keeps the slot of its last ask and uses it again for its next ask of the same reply
+//! type, once the port is gone (the asker holds the only reference, so nobody else can see the
+//! slot being reset); otherwise it makes a new one. A fresh slot per ask (an allocation, the
+//! thread's handle, cache lines new to both threads) cost a third of a round trip: 380-440 ns
+//! against 237-328 ns with the slot kept, and 270 ns for a bare `bounded(1)` ping-pong (scratch
+//! A/B, six alternations).
 //!
 //! An actor that asks through its [`Context`](crate::Context) does not wait at all: its slot holds
 //! a call instead of a thread. Whatever settles the slot first (the reply, the port dropped, the
@@ -14,7 +21,13 @@
 //! The slot's and the end watch's atomics, locks and parking come from `crate::sync::checked`, so
 //! the unit tests in `loom_model` run this code under loom's model checker.
 
+#[cfg(not(loom))]
+use crate::sync;
 use crate::sync::checked::{self, AtomicBool, AtomicUsize, Mutex, Thread};
+#[cfg(not(loom))]
+use std::any::Any;
+#[cfg(not(loom))]
+use std::cell::Cell;
 use std::fmt;
 use std::sync::atomic::{Ordering::Acquire, Ordering::Release, Ordering::SeqCst};
 use std::sync::{Arc, Weak};
@@ -232,13 +245,54 @@ pub(crate) struct Waiting<R> {
     slot: Arc<Slot<R>>,
 }
 
-impl<R> Waiting<R> {
-    /// A fresh slot for the calling thread, and the port to put in the request.
+#[cfg(not(loom))]
+thread_local! {
+    /// The slot of this thread's last `Addr::ask`, whatever its reply type.
+    static SPARE: Cell<Option<Arc<dyn Any + Send + Sync>>> = const { Cell::new(None) };
+}
+
+/// This thread's last slot, reset, if it was for replies of type `R` and nobody else holds it
+/// any more (the port was dropped: it replied, or was dropped unanswered).
+#[cfg(not(loom))]
+fn reuse<R: Send + 'static>() -> Option<Arc<Slot<R>>> {
+    // The thread's locals are gone while the thread ends: then a new slot does.
+    let spare = SPARE.try_with(Cell::take).ok()??;
+    let mut slot = spare.downcast::<Slot<R>>().ok()?;
+    let only = Arc::get_mut(&mut slot)?;
+    *sync::get_mut(&mut only.state) = State::Pending;
+    *only.settled.get_mut() = false;
+    Some(slot)
+}
+
+/// Keeps `slot` for this thread's next ask.
+#[cfg(not(loom))]
+fn keep<R: Send + 'static>(slot: Arc<Slot<R>>) {
+    let slot: Arc<dyn Any + Send + Sync> = slot;
+    let _ = SPARE.try_with(|spare| spare.set(Some(slot)));
+}
+
+/// Under the model checker every ask makes its slot: loom's atomics cannot be reset through
+/// `get_mut`, and a slot kept across models would outlive its execution.
+#[cfg(loom)]
+fn reuse<R: Send + 'static>() -> Option<Arc<Slot<R>>> {
+    None
+}
+
+#[cfg(loom)]
+fn keep<R: Send + 'static>(slot: Arc<Slot<R>>) {
+    drop(slot);
+}
+
+impl<R: Send + 'static> Waiting<R> {
+    /// A slot for the calling thread (its last one if it can be used again), and the port to put
+    /// in the request.
     pub(crate) fn new() -> (Waiting<R>, ReplyTo<R>) {
-        let slot = Arc::new(Slot {
-            state: Mutex::new(State::Pending),
-            settled: AtomicBool::new(false),
-            asker: Asker::Thread(checked::current()),
+        let slot = reuse().unwrap_or_else(|| {
+            Arc::new(Slot {
+                state: Mutex::new(State::Pending),
+                settled: AtomicBool::new(false),
+                asker: Asker::Thread(checked::current()),
+            })
         });
         let port = ReplyTo {
             slot: Some(Arc::clone(&slot)),
@@ -267,7 +321,10 @@ impl<R> Waiting<R> {
             end.unregister(ticket);
         }
         let mut state = checked::lock(&self.slot.state);
-        match std::mem::replace(&mut *state, State::Abandoned) {
+        let outcome = std::mem::replace(&mut *state, State::Abandoned);
+        drop(state);
+        keep(self.slot);
+        match outcome {
             State::Replied(value) => Ok(value),
             State::Dropped => Err(NoReply::Stopped),
             // Still pending: the actor ended, or the deadline passed. Either way nobody waits
@@ -438,5 +495,90 @@ impl EndWatch {
         };
         // A call's closure may hold addresses: drop it outside the lock.
         drop(removed);
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::thread;
+    use std::time::Duration;
+
+    /// Replies `value` from another thread, which ends (dropping the port) before this returns.
+    fn reply_elsewhere<R: Send + 'static>(port: ReplyTo<R>, value: R) -> Result<(), R> {
+        thread::spawn(move || port.reply(value)).join().unwrap()
+    }
+
+    #[test]
+    fn a_thread_uses_its_slot_again_once_the_port_is_gone() {
+        let end = EndWatch::new();
+        let (waiting, port) = Waiting::<u64>::new();
+        let first = Arc::as_ptr(&waiting.slot);
+        assert_eq!(reply_elsewhere(port, 1), Ok(()));
+        assert_eq!(waiting.wait(&end, None), Ok(1));
+
+        // Replied and dropped: the next ask of the same type gets the same slot, reset.
+        let (waiting, port) = Waiting::<u64>::new();
+        assert_eq!(Arc::as_ptr(&waiting.slot), first);
+        assert!(!waiting.slot.settled.load(SeqCst));
+        drop(port);
+        assert_eq!(waiting.wait(&end, None), Err(NoReply::Stopped));
+
+        // Dropped unanswered: reset all the same, the next reply arrives.
+        let (waiting, port) = Waiting::<u64>::new();
+        assert_eq!(Arc::as_ptr(&waiting.slot), first);
+        assert_eq!(reply_elsewhere(port, 2), Ok(()));
+        assert_eq!(waiting.wait(&end, None), Ok(2));
+
+        // Another reply type gets a slot of its own; then the kept one is of that type, and the
+        // next ask of the first type makes a new one (which may reuse the freed memory).
+        let (waiting, port) = Waiting::<String>::new();
+        assert_eq!(reply_elsewhere(port, "three".into()), Ok(()));
+        assert_eq!(waiting.wait(&end, None), Ok("three".into()));
+        let (waiting, port) = Waiting::<u64>::new();
+        assert!(!waiting.slot.settled.load(SeqCst));
+        assert_eq!(reply_elsewhere(port, 4), Ok(()));
+        assert_eq!(waiting.wait(&end, None), Ok(4));
+    }
+
+    #[test]
+    fn a_slot_whose_port_lives_on_is_not_used_again_and_its_late_reply_comes_back() {
+        let end = EndWatch::new();
+        let (waiting, late) = Waiting::<u64>::new();
+        let first = Arc::as_ptr(&waiting.slot);
+        let soon = Instant::now() + Duration::from_millis(1);
+        assert_eq!(waiting.wait(&end, Some(soon)), Err(NoReply::Timeout));
+
+        // The port still holds the slot: the next ask gets another one.
+        let (waiting, port) = Waiting::<u64>::new();
+        assert_ne!(Arc::as_ptr(&waiting.slot), first);
+        assert_eq!(reply_elsewhere(port, 5), Ok(()));
+        assert_eq!(waiting.wait(&end, None), Ok(5));
+
+        // The late reply is handed back, and does not disturb the slot in use now.
+        assert_eq!(late.reply(6), Err(6));
+        let (waiting, port) = Waiting::<u64>::new();
+        assert_eq!(reply_elsewhere(port, 7), Ok(()));
+        assert_eq!(waiting.wait(&end, None), Ok(7));
+    }
+
+    #[test]
+    fn each_thread_keeps_its_own_slot() {
+        let end = Arc::new(EndWatch::new());
+        let handles: Vec<_> = (0..4u64)
+            .map(|n| {
+                let end = Arc::clone(&end);
+                thread::spawn(move || {
+                    for round in 0..100 {
+                        let (waiting, port) = Waiting::<u64>::new();
+                        assert_eq!(reply_elsewhere(port, n * 1000 + round), Ok(()));
+                        assert_eq!(waiting.wait(&end, None), Ok(n * 1000 + round));
+                    }
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.join().unwrap();
+        }
     }
 }
