@@ -192,6 +192,10 @@ impl<M> Addr<M> {
     /// [`AskError::Stopped`] as soon as the actor ends or drops the port without replying. To
     /// bound the wait as well, use [`ask_timeout`](Addr::ask_timeout).
     ///
+    /// The reply type is `Send + 'static`, as is any value that crosses to another thread inside
+    /// a message. The calling thread keeps the meeting point of its last ask and uses it again
+    /// for its next one (a new one would cost a third of the round trip).
+    ///
     /// # Errors
     ///
     /// [`AskError::Closed`] with the request if the actor no longer accepts messages;
