@@ -207,8 +207,12 @@ impl<A: Actor> Runnable for PoolCell<A> {
         PoolTurn::Again(self)
     }
 
-    fn stop(self: Arc<Self>) {
-        Link::new(self).request_stop();
+    fn raise_stop(self: Arc<Self>) {
+        Link::new(self).raise_stop();
+    }
+
+    fn rouse(self: Arc<Self>) {
+        Link::new(self).rouse();
     }
 
     fn info(&self) -> Option<ActorInfo> {

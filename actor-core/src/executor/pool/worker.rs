@@ -45,8 +45,11 @@ pub(crate) type Job = Arc<dyn Runnable>;
 pub(crate) trait Runnable: Send + Sync {
     /// Handles up to `budget` messages (the first turn also runs the `started` hook).
     fn run(self: Arc<Self>, budget: usize) -> Turn;
-    /// Ends the actor out of band, as `Addr::stop` does.
-    fn stop(self: Arc<Self>);
+    /// Raises the stop `Addr::stop` raises (the flag and the seal), without getting the actor
+    /// to act on it: [`rouse`](Runnable::rouse) does.
+    fn raise_stop(self: Arc<Self>);
+    /// Gets the actor to look at its signals: an idle one is queued to run.
+    fn rouse(self: Arc<Self>);
     /// A snapshot of the actor, for introspection.
     fn info(&self) -> Option<crate::lifecycle::ActorInfo>;
 }
@@ -407,8 +410,14 @@ impl PoolInner {
             let slab = sync::lock(&shard.entries);
             actors.extend(slab.slots.iter().flatten().filter_map(Weak::upgrade));
         }
+        // Every stop is raised before any actor is roused to act on it: an idle actor that ends
+        // at once must not be seen gone while another one still runs with no stop raised (it
+        // would take its next message).
+        for actor in &actors {
+            Arc::clone(actor).raise_stop();
+        }
         for actor in actors {
-            actor.stop();
+            actor.rouse();
         }
         self.drained.store(true, SeqCst);
         self.sleep.wake_all();

@@ -115,7 +115,7 @@ impl<M> Link<M> {
 
     /// Gets the actor to look at its signals, seal and address count again: a pooled actor that
     /// is idle is queued to run, a thread actor asleep on an empty mailbox is woken.
-    fn rouse(&self) {
+    pub(crate) fn rouse(&self) {
         self.queue.wake_reader();
         self.notify();
     }
@@ -162,9 +162,16 @@ impl<M> Link<M> {
     /// Asks the actor to end after its current message. Seals the mailbox at once: later sends
     /// fail. The flag goes up before the seal, so a reader that finds the seal sees the stop.
     pub(crate) fn request_stop(&self) {
+        self.raise_stop();
+        self.rouse();
+    }
+
+    /// The stop of [`request_stop`](Link::request_stop) without getting the actor to look at it
+    /// ([`rouse`](Link::rouse) does that): an actor that is running sees it after its current
+    /// message, an idle pooled one once roused.
+    pub(crate) fn raise_stop(&self) {
         self.signal.fetch_or(STOP, SeqCst);
         self.queue.seal();
-        self.rouse();
     }
 
     /// Ends the actor after its current message with [`ExitReason::Failed`] carrying `why`
