@@ -64,7 +64,9 @@ pub const DEFAULT_THROUGHPUT: usize = 64;
 /// running on the pool as [`Addr::stop`](crate::Addr::stop) does (each finishes the message it is
 /// handling, runs its `stopped` hook and ends with [`ExitReason::Stopped`]; what was still queued
 /// goes to whoever joins it), then waits until every actor has ended and joins the worker threads.
-/// Actors that ended earlier are untouched; their handles can still be joined afterwards.
+/// Every stop is raised before any actor acts on one, so once any actor is seen ended by the
+/// shutdown, every other one will end after the message it is handling. Actors that ended
+/// earlier are untouched; their handles can still be joined afterwards.
 ///
 /// [`Context::ask`]: crate::Context::ask
 /// [`Context::spawn`]: crate::Context::spawn
