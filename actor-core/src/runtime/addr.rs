@@ -393,9 +393,7 @@ impl<M> Addr<M> {
         let end = &self.shared.end;
         end.register(Waiter::Slot(call.expiry()));
         if end.has_ended() {
-            if let Some(slot) = call.expiry().upgrade() {
-                slot.expire(NoReply::Stopped);
-            }
+            call.expire(NoReply::Stopped);
         }
         if let Some(timeout) = timeout {
             let expiry = call.expiry();

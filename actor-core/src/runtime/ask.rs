@@ -214,6 +214,11 @@ impl<R: Send + 'static> CallAsk<R> {
         (CallAsk { slot }, port)
     }
 
+    /// Settles the call with `why`, unless something settled it first.
+    pub(crate) fn expire(&self, why: NoReply) {
+        self.slot.expire(why);
+    }
+
     /// The slot, for the asked actor's end watch and the deadline's timer.
     pub(crate) fn expiry(&self) -> Weak<dyn Expire> {
         let slot: Arc<dyn Expire> = self.slot.clone();

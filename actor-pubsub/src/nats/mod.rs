@@ -12,7 +12,7 @@
 //! | `bridge.rs` | [`Bridge`], [`BridgeOptions`]: an [`Exchange`](crate::Exchange) joined to a subject |
 //! | `remote.rs` | [`Served`], [`Remote`], [`ServeOptions`]: actors served and asked across processes |
 //! | `wire.rs` | the envelope (JSON) |
-//! | `outbox.rs` | the bounded queue from synchronous senders to the publishing task |
+//! | `outbox.rs` | the bounded queue from synchronous senders to the publishing task, and the direct hand-over to the client when nothing waits in it |
 //! | `durable.rs` | at-least-once bridges: the JetStream stream, the durable consumer |
 //! | `runtime.rs` | the runtime thread |
 //! | `error.rs` | [`NatsError`], [`RemoteFailure`] |
